@@ -1,0 +1,44 @@
+/**
+ * Every business outcome of the REST API, with Tencent's code and a default English text.
+ * The README's error table is checked against this catalog by a test.
+ */
+export const ERROR_CODES = {
+  OK: { code: 0, info: 'OK' },
+  INVALID_JSON: { code: 130001, info: 'request packet is not valid: JSON parsing error' },
+  DB_OPEN: { code: 130009, info: 'database cannot be opened' },
+  DB_PING: { code: 130010, info: 'database does not answer (connection lost)' },
+  DB_QUERY: { code: 130011, info: 'database query failed' },
+  DB_DECODE: { code: 130012, info: 'database row could not be decoded' },
+  BAD_HTTP: { code: 60002, info: 'HTTP request cannot be parsed' },
+  APP_DISABLED: { code: 60006, info: 'SDKAppID is disabled' },
+  RATE_LIMITED: { code: 60007, info: 'over the frequency limit for this API and SDKAppID' },
+  UNKNOWN_COMMAND: { code: 60009, info: 'unknown service/command path' },
+  NOT_ADMIN: { code: 60010, info: 'identifier is not an app admin' },
+  MISSING_SDKAPPID: { code: 60012, info: 'sdkappid is missing from the query string' },
+  USERSIG_EXPIRED: { code: 70001, info: 'UserSig has expired' },
+  USERSIG_EMPTY: { code: 70002, info: 'UserSig is empty or absent' },
+  USERSIG_UNDECODABLE: { code: 70003, info: 'UserSig cannot be decoded' },
+  USERSIG_BAD_SIGNATURE: { code: 70009, info: "UserSig signature does not verify with the app's key" },
+  USERSIG_IDENTIFIER_MISMATCH: { code: 70013, info: 'identifier in the URL differs from the one in the UserSig' },
+  USERSIG_SDKAPPID_MISMATCH: { code: 70014, info: 'SDKAppID in the URL differs from the one in the UserSig' },
+  APP_HAS_NO_KEY: { code: 70016, info: 'the app has no key to verify UserSigs with' },
+  UNKNOWN_SDKAPPID: { code: 70020, info: 'SDKAppID does not exist' },
+  TOO_MANY_SIG_FAILURES: { code: 70050, info: 'too many failed UserSig checks; retry after a minute' },
+} as const satisfies Record<string, { code: number; info: string }>;
+
+export type ErrorName = keyof typeof ERROR_CODES;
+export type ErrorCode = (typeof ERROR_CODES)[ErrorName]['code'];
+
+/** A business failure carried to the REST error handler, which writes Tencent's envelope. */
+export class ApiError extends Error {
+  readonly code: number;
+  constructor(
+    readonly errorName: Exclude<ErrorName, 'OK'>,
+    detail?: string,
+  ) {
+    const base = ERROR_CODES[errorName];
+    super(detail ? `${base.info}: ${detail}` : base.info);
+    this.name = 'ApiError';
+    this.code = base.code;
+  }
+}

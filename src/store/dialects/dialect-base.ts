@@ -1,0 +1,48 @@
+import { sql, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { DbFailure, StoreDialect } from './dialect.js';
+
+/** Defaults for databases that speak `INSERT … ON CONFLICT` (SQLite, PostgreSQL). */
+export abstract class DialectBase implements StoreDialect {
+  abstract readonly name: string;
+  abstract createKysely(): Kysely<Database>;
+  abstract isRetryable(err: unknown): boolean;
+  abstract classify(err: unknown): DbFailure;
+
+  readonly transactionIsolation: 'read committed' | undefined = undefined;
+
+  /** The SQL function returning the larger of two values. */
+  protected readonly maxFunction: string = 'greatest';
+
+  withTableOptions<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C> {
+    return table;
+  }
+
+  ignoreDuplicates<DB, TB extends keyof DB, O>(insert: InsertQueryBuilder<DB, TB, O>): InsertQueryBuilder<DB, TB, O> {
+    return insert.onConflict((oc) => oc.doNothing());
+  }
+
+  mergeOnConflict<DB, TB extends keyof DB, O>(
+    insert: InsertQueryBuilder<DB, TB, O>,
+    table: string,
+    keyColumns: readonly string[],
+    addColumns: readonly string[],
+    maxColumns: readonly string[],
+  ): InsertQueryBuilder<DB, TB, O> {
+    const set: Record<string, unknown> = {};
+    for (const c of addColumns) set[c] = sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`;
+    for (const c of maxColumns) {
+      set[c] = sql`${sql.raw(this.maxFunction)}(${sql.ref(`${table}.${c}`)}, ${sql.ref(`excluded.${c}`)})`;
+    }
+    // Column names come from the field catalog, so the dynamic object is safe to hand to Kysely.
+    return insert.onConflict((oc) => oc.columns(keyColumns as never).doUpdateSet(set as never));
+  }
+
+  insertedRows(result: InsertResult): number {
+    return Number(result.numInsertedOrUpdatedRows ?? 0n);
+  }
+
+  async ping(db: Kysely<Database>): Promise<void> {
+    await sql`select 1`.execute(db);
+  }
+}

@@ -1,0 +1,96 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** Raised when the database file is gone or cannot be opened; maps to 130009. */
+export class SqliteOpenError extends Error {
+  readonly code = 'IMSTATS_SQLITE_OPEN';
+}
+
+export interface SqliteDatabaseOptions {
+  /** Path of the database file, or `:memory:`. */
+  readonly path: string;
+  /** How long a statement waits for another process's lock before failing (ms). */
+  readonly busyTimeoutMs: number;
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The better-sqlite3 handle Kysely talks to, made survivable: it notices when the database file
+ * was removed or replaced and reopens it (or fails with SqliteOpenError until it is back), caches
+ * prepared statements, and turns Kysely's `begin` into `begin immediate` so concurrent writers
+ * queue on the busy timeout instead of failing on lock upgrade.
+ */
+export class ReopeningSqliteDatabase implements SqliteDatabase {
+  #db: BetterSqlite3.Database | undefined;
+  #inode = 0;
+  #openedOnce = false;
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(private readonly options: SqliteDatabaseOptions) {}
+
+  get #inMemory(): boolean {
+    return this.options.path === ':memory:';
+  }
+
+  #open(): BetterSqlite3.Database {
+    const { path, busyTimeoutMs } = this.options;
+    try {
+      if (!this.#inMemory && !this.#openedOnce) mkdirSync(dirname(path), { recursive: true });
+      // After the first open the file must stay where it is: a missing file is an outage,
+      // not an invitation to start again from an empty database.
+      const db = new BetterSqlite3(path, { fileMustExist: this.#openedOnce && !this.#inMemory, timeout: busyTimeoutMs });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.defaultSafeIntegers(false);
+      this.#inode = this.#inMemory ? 0 : statSync(path).ino;
+      this.#openedOnce = true;
+      return db;
+    } catch (err) {
+      throw new SqliteOpenError(`cannot open SQLite database ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  /** The live handle; reopens when the file was removed or replaced since the last call. */
+  #handle(): BetterSqlite3.Database {
+    if (this.#db && !this.#inMemory && !this.#sameFile()) this.#drop();
+    this.#db ??= this.#open();
+    return this.#db;
+  }
+
+  #sameFile(): boolean {
+    try {
+      return statSync(this.options.path).ino === this.#inode;
+    } catch {
+      return false;
+    }
+  }
+
+  #drop(): void {
+    this.#statements.clear();
+    try {
+      this.#db?.close();
+    } catch {
+      // already unusable; nothing to release
+    }
+    this.#db = undefined;
+  }
+
+  prepare(query: string): SqliteStatement {
+    const db = this.#handle();
+    const text = query === 'begin' ? 'begin immediate' : query;
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = db.prepare(text);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
+      this.#statements.set(text, statement);
+    }
+    return statement as unknown as SqliteStatement;
+  }
+
+  close(): void {
+    this.#drop();
+  }
+}

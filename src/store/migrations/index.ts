@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { StoreDialect } from '../dialects/dialect.js';
+import type { Database } from '../schema.js';
+import { initialMigration } from './001-initial.js';
+
+/** Migrations are code, named in the order they run. */
+function migrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '001-initial': initialMigration(dialect),
+  };
+}
+
+/** Brings the schema up to date; safe to run from several nodes at once (Kysely locks). */
+export async function migrateToLatest(db: Kysely<Database>, dialect: StoreDialect): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+  });
+  return migrator.migrateToLatest();
+}

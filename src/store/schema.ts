@@ -1,0 +1,108 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { CountedField } from '../catalog/fields.js';
+
+/**
+ * Kysely's view of the database. Integers that may exceed 2^31 are read back as
+ * `number | string | bigint` depending on the driver; `toNumber` in ./decode.ts normalises them.
+ */
+type Int = ColumnType<number, number | bigint, number | bigint>;
+
+export interface AppsTable {
+  sdkappid: Int;
+  name: string;
+  company: string;
+  /** The console's secret key, used as UTF-8 text for HMAC-SHA256. Null: the app cannot verify UserSigs (70016). */
+  secret_key: string | null;
+  timezone: string;
+  enabled: Int;
+  /** Unix milliseconds. */
+  created_at: Int;
+  /** Token for Tencent-style callback signatures; null accepts unsigned callbacks. */
+  callback_token: string | null;
+  /** Registered users that existed before imstats saw any event. */
+  registered_baseline: Int;
+  /** Groups that existed before imstats saw any event. */
+  group_baseline: Int;
+}
+
+export interface AppAdminsTable {
+  sdkappid: Int;
+  identifier: string;
+}
+
+/**
+ * One row per (app, grain, bucket, dimension). Today grain is `day`, bucket `YYYYMMDD` and dim
+ * `''` (all platforms); an hourly series or a per-platform breakdown is another key, not
+ * another table. Counted columns are named after the catalog; `net` columns hold the bucket's
+ * net change, turned into running totals on read.
+ */
+export type StatsTable = {
+  sdkappid: Int;
+  grain: string;
+  bucket: string;
+  dim: string;
+} & { [F in CountedField]: Int };
+
+/** Members of the distinct sets behind distinct fields; pruned after the retention window. */
+export interface StatMembersTable {
+  sdkappid: Int;
+  grain: string;
+  bucket: string;
+  dim: string;
+  field: string;
+  member: string;
+}
+
+/** Per-app presence clock and online count; its row is the app's ingestion lock. */
+export interface AppStateTable {
+  sdkappid: Int;
+  /** Latest event time (ms) applied to presence; older events do not rewrite presence. */
+  presence_clock: Int;
+  /** Distinct users with at least one live session. */
+  online_users: Int;
+  /** Bumped by every applied batch; lets a process know its cached state is current. */
+  version: Int;
+}
+
+export interface SessionsTable {
+  sdkappid: Int;
+  user_id: string;
+  platform: string;
+}
+
+export interface RegisteredUsersTable {
+  sdkappid: Int;
+  user_id: string;
+}
+
+export interface ImGroupsTable {
+  sdkappid: Int;
+  group_id: string;
+}
+
+export interface GroupMembersTable {
+  sdkappid: Int;
+  group_id: string;
+  user_id: string;
+}
+
+export interface AppliedBatchesTable {
+  batch_id: string;
+  /** Unix milliseconds; rows older than the retention window are pruned. */
+  applied_at: Int;
+}
+
+export interface Database {
+  apps: AppsTable;
+  app_admins: AppAdminsTable;
+  stats: StatsTable;
+  stat_members: StatMembersTable;
+  app_state: AppStateTable;
+  sessions: SessionsTable;
+  registered_users: RegisteredUsersTable;
+  im_groups: ImGroupsTable;
+  group_members: GroupMembersTable;
+  applied_batches: AppliedBatchesTable;
+}
+
+export type { Generated };

@@ -1,0 +1,56 @@
+import { COUNTED_FIELDS, NET_FIELDS, zeroCounters, type Counters, type NetField } from '../catalog/fields.js';
+import type { Store } from './store.js';
+import { guard, toNumber } from './store-error.js';
+
+/** Which series of an app: today always grain `day` and dim `''` (all platforms). */
+export interface SeriesKey {
+  readonly sdkappid: number;
+  readonly grain: string;
+  readonly dim: string;
+}
+
+export interface StoredRange {
+  /** Stored values per bucket (net fields hold the bucket's net change). */
+  readonly buckets: ReadonlyMap<string, Counters>;
+  /** Sum of each net field's changes before the range. */
+  readonly netBefore: Readonly<Record<NetField, number>>;
+  /** The series' first bucket with data, if any. */
+  readonly firstBucket: string | undefined;
+}
+
+/** Reads the stats table; two queries whatever the number of events behind the numbers. */
+export class StatsRepo {
+  constructor(private readonly store: Store) {}
+
+  readRange(key: SeriesKey, from: string, to: string): Promise<StoredRange> {
+    const { db, dialect } = this.store;
+    return guard(dialect, 'reading statistics', async () => {
+      const series = db
+        .selectFrom('stats')
+        .where('sdkappid', '=', key.sdkappid)
+        .where('grain', '=', key.grain)
+        .where('dim', '=', key.dim);
+      const [rows, before] = await Promise.all([
+        series.select(['bucket', ...COUNTED_FIELDS]).where('bucket', '>=', from).where('bucket', '<=', to).execute(),
+        series
+          .select((eb) => [
+            eb.fn.min('bucket').as('first'),
+            ...NET_FIELDS.map((f) => eb.fn.sum(f).as(f)),
+          ])
+          .where('bucket', '<', from)
+          .executeTakeFirst(),
+      ]);
+      const buckets = new Map<string, Counters>();
+      for (const row of rows) {
+        const counters = zeroCounters();
+        for (const f of COUNTED_FIELDS) counters[f] = toNumber(row[f], f);
+        buckets.set(row.bucket, counters);
+      }
+      const netBefore = {} as Record<NetField, number>;
+      for (const f of NET_FIELDS) netBefore[f] = before?.[f] == null ? 0 : toNumber(before[f], f);
+      const firstBefore = (before?.first as string | null | undefined) ?? undefined;
+      const firstInRange = rows.length ? rows.reduce((m, r) => (r.bucket < m ? r.bucket : m), rows[0]!.bucket) : undefined;
+      return { buckets, netBefore, firstBucket: firstBefore ?? firstInRange };
+    });
+  }
+}
