@@ -1,0 +1,191 @@
+import type { Transaction } from 'kysely';
+import { DISTINCT_FIELDS, PEAK_FIELDS, SUM_FIELDS, NET_FIELDS, type CountedField } from '../catalog/fields.js';
+import type { AppState, StateChanges, StateNeeds } from '../aggregate/app-state.js';
+import type { BatchStore, BatchTransaction } from '../aggregate/batch-store.js';
+import type { BucketTally } from '../aggregate/tally.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+import { guard, StoreError, toNumber } from './store-error.js';
+
+/** Rows per multi-row statement; keeps every statement under all drivers' parameter limits. */
+const ROWS_PER_STATEMENT = 2000;
+/** Ids per IN list. */
+const IDS_PER_LIST = 1000;
+const MAX_ATTEMPTS = 8;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const ADDED_FIELDS: readonly CountedField[] = [...SUM_FIELDS, ...NET_FIELDS, ...DISTINCT_FIELDS];
+const STATS_KEY = ['sdkappid', 'grain', 'bucket', 'dim'] as const;
+
+class SqlBatchTransaction implements BatchTransaction {
+  constructor(
+    private readonly tx: Transaction<Database>,
+    private readonly store: Store,
+  ) {}
+
+  async claimBatch(batchId: string, nowMs: number): Promise<boolean> {
+    const insert = this.store.dialect.ignoreDuplicates(this.tx.insertInto('applied_batches').values({ batch_id: batchId, applied_at: nowMs }));
+    return this.store.dialect.insertedRows(await insert.executeTakeFirst()) === 1;
+  }
+
+  async lockAndLoad(sdkappid: number, needsFor: (presenceClock: number) => StateNeeds): Promise<AppState> {
+    const { tx } = this;
+    await this.store.dialect
+      .ignoreDuplicates(tx.insertInto('app_state').values({ sdkappid, presence_clock: 0, online_users: 0, version: 0 }))
+      .execute();
+    // The row update is the lock: other batches of this app wait here until we commit.
+    await tx.updateTable('app_state').set((eb) => ({ version: eb('version', '+', 1) })).where('sdkappid', '=', sdkappid).execute();
+    const row = await tx.selectFrom('app_state').select(['presence_clock', 'online_users']).where('sdkappid', '=', sdkappid).executeTakeFirstOrThrow();
+    const presenceClock = toNumber(row.presence_clock, 'app_state.presence_clock');
+    const needs = needsFor(presenceClock);
+
+    const registered = new Set<string>();
+    for (const ids of chunks([...needs.registeredUsers], IDS_PER_LIST)) {
+      const rows = await tx.selectFrom('registered_users').select('user_id').where('sdkappid', '=', sdkappid).where('user_id', 'in', ids).execute();
+      for (const r of rows) registered.add(r.user_id);
+    }
+    const groups = new Set<string>();
+    for (const ids of chunks([...needs.groups], IDS_PER_LIST)) {
+      const rows = await tx.selectFrom('im_groups').select('group_id').where('sdkappid', '=', sdkappid).where('group_id', 'in', ids).execute();
+      for (const r of rows) groups.add(r.group_id);
+    }
+    const members = new Map<string, Set<string>>();
+    const sessionUsers = new Set(needs.sessionUsers);
+    for (const ids of chunks([...needs.memberGroups], IDS_PER_LIST)) {
+      const rows = await tx
+        .selectFrom('group_members')
+        .select(['group_id', 'user_id'])
+        .where('sdkappid', '=', sdkappid)
+        .where('group_id', 'in', ids)
+        .execute();
+      for (const r of rows) {
+        let set = members.get(r.group_id);
+        if (!set) members.set(r.group_id, (set = new Set()));
+        set.add(r.user_id);
+        sessionUsers.add(r.user_id);
+      }
+    }
+    const sessions = new Map<string, Set<string>>();
+    const addSession = (r: { user_id: string; platform: string }) => {
+      let set = sessions.get(r.user_id);
+      if (!set) sessions.set(r.user_id, (set = new Set()));
+      set.add(r.platform);
+    };
+    if (needs.allSessions) {
+      (await tx.selectFrom('sessions').select(['user_id', 'platform']).where('sdkappid', '=', sdkappid).execute()).forEach(addSession);
+    } else {
+      for (const ids of chunks([...sessionUsers], IDS_PER_LIST)) {
+        const rows = await tx.selectFrom('sessions').select(['user_id', 'platform']).where('sdkappid', '=', sdkappid).where('user_id', 'in', ids).execute();
+        rows.forEach(addSession);
+      }
+    }
+    return {
+      presenceClock,
+      onlineUsers: toNumber(row.online_users, 'app_state.online_users'),
+      sessions,
+      allSessionsLoaded: needs.allSessions,
+      registered,
+      groups,
+      members,
+    };
+  }
+
+  async write(sdkappid: number, tallies: readonly BucketTally[], changes: StateChanges, state: AppState): Promise<void> {
+    const { tx } = this;
+    const { dialect } = this.store;
+
+    const statsRows = [];
+    for (const t of tallies) {
+      const row: Record<string, string | number> = { sdkappid, grain: t.key.grain, bucket: t.key.bucket, dim: t.key.dim };
+      for (const f of [...SUM_FIELDS, ...NET_FIELDS]) row[f] = t.adds[f as keyof typeof t.adds] ?? 0;
+      for (const f of PEAK_FIELDS) row[f] = t.peaks[f] ?? 0;
+      for (const f of DISTINCT_FIELDS) row[f] = await this.#insertMembers(sdkappid, t, f);
+      statsRows.push(row);
+    }
+    for (const rows of chunks(statsRows, ROWS_PER_STATEMENT / 40)) {
+      const insert = tx.insertInto('stats').values(rows as never);
+      await dialect.mergeOnConflict(insert, 'stats', STATS_KEY, ADDED_FIELDS, PEAK_FIELDS).execute();
+    }
+
+    await this.#insertRows('sessions', changes.sessionsAdded.map(([user_id, platform]) => ({ sdkappid, user_id, platform })));
+    await this.#deletePairs('sessions', sdkappid, 'user_id', 'platform', changes.sessionsRemoved);
+    await this.#insertRows('registered_users', changes.registeredAdded.map((user_id) => ({ sdkappid, user_id })));
+    for (const ids of chunks(changes.registeredRemoved, IDS_PER_LIST)) {
+      await tx.deleteFrom('registered_users').where('sdkappid', '=', sdkappid).where('user_id', 'in', ids).execute();
+    }
+    await this.#insertRows('im_groups', changes.groupsAdded.map((group_id) => ({ sdkappid, group_id })));
+    for (const ids of chunks(changes.groupsRemoved, IDS_PER_LIST)) {
+      await tx.deleteFrom('im_groups').where('sdkappid', '=', sdkappid).where('group_id', 'in', ids).execute();
+    }
+    await this.#insertRows('group_members', changes.membersAdded.map(([group_id, user_id]) => ({ sdkappid, group_id, user_id })));
+    await this.#deletePairs('group_members', sdkappid, 'group_id', 'user_id', changes.membersRemoved);
+
+    await tx
+      .updateTable('app_state')
+      .set({ presence_clock: state.presenceClock, online_users: state.onlineUsers })
+      .where('sdkappid', '=', sdkappid)
+      .execute();
+  }
+
+  /** Inserts a bucket's candidate members of one distinct set; returns how many were new. */
+  async #insertMembers(sdkappid: number, t: BucketTally, field: (typeof DISTINCT_FIELDS)[number]): Promise<number> {
+    const members = t.members[field];
+    if (!members?.size) return 0;
+    const { grain, bucket, dim } = t.key;
+    let inserted = 0;
+    for (const list of chunks([...members], ROWS_PER_STATEMENT)) {
+      const insert = this.tx.insertInto('stat_members').values(list.map((member) => ({ sdkappid, grain, bucket, dim, field, member })));
+      inserted += this.store.dialect.insertedRows(await this.store.dialect.ignoreDuplicates(insert).executeTakeFirst());
+    }
+    return inserted;
+  }
+
+  async #insertRows<T extends 'sessions' | 'registered_users' | 'im_groups' | 'group_members'>(table: T, rows: readonly object[]): Promise<void> {
+    for (const list of chunks(rows, ROWS_PER_STATEMENT)) {
+      await this.store.dialect.ignoreDuplicates(this.tx.insertInto(table).values(list as never)).execute();
+    }
+  }
+
+  async #deletePairs(
+    table: 'sessions' | 'group_members',
+    sdkappid: number,
+    a: 'user_id' | 'group_id',
+    b: 'platform' | 'user_id',
+    pairs: ReadonlyArray<readonly [string, string]>,
+  ): Promise<void> {
+    for (const list of chunks(pairs, IDS_PER_LIST / 2)) {
+      await this.tx
+        .deleteFrom(table)
+        .where('sdkappid', '=', sdkappid)
+        .where(({ eb, or, and, ref }) => or(list.map(([x, y]) => and([eb(ref(a), '=', x as never), eb(ref(b), '=', y as never)]))))
+        .execute();
+    }
+  }
+}
+
+/** Applies batches to the SQL store, one transaction each, retried on deadlocks and busy locks. */
+export class SqlBatchStore implements BatchStore {
+  constructor(private readonly store: Store) {}
+
+  async transaction<T>(work: (tx: BatchTransaction) => Promise<T>): Promise<T> {
+    const { db, dialect } = this.store;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await guard(dialect, 'applying a batch', () => {
+          let builder = db.transaction();
+          if (dialect.transactionIsolation) builder = builder.setIsolationLevel(dialect.transactionIsolation);
+          return builder.execute((tx) => work(new SqlBatchTransaction(tx, this.store)));
+        });
+      } catch (err) {
+        const cause = err instanceof StoreError ? err.cause : err;
+        if (attempt >= MAX_ATTEMPTS || !dialect.isRetryable(cause)) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random())));
+      }
+    }
+  }
+}
