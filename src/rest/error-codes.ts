@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   APP_HAS_NO_KEY: { code: 70016, info: 'the app has no key to verify UserSigs with' },
   UNKNOWN_SDKAPPID: { code: 70020, info: 'SDKAppID does not exist' },
   TOO_MANY_SIG_FAILURES: { code: 70050, info: 'too many failed UserSig checks; retry after a minute' },
+  // Tencent's common code for an unexpected server fault; answered with HTTP 200 like every outcome.
+  INTERNAL_ERROR: { code: 70500, info: 'internal server error; please retry' },
 } as const satisfies Record<string, { code: number; info: string }>;
 
 export type ErrorName = keyof typeof ERROR_CODES;

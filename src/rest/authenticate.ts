@@ -1,0 +1,69 @@
+import type { FastifyRequest } from 'fastify';
+import { UserSigError } from '../usersig/index.js';
+import { ApiError } from './error-codes.js';
+import { queryParams, userSigParam } from './query-params.js';
+import type { Caller, RestContext } from './rest-context.js';
+
+const SDKAPPID = /^\d{1,15}$/;
+
+/**
+ * The checks every UserSig-authenticated /v4 call passes, in this order (api.md, usersig.md):
+ * sdkappid missing → 60012; usersig empty/absent → 70002; client braked → 70050; app unknown →
+ * 70020; no key → 70016; UserSig checks → 70003/70014/70013/70001/70009 (each failure feeds the
+ * brake); identifier not an admin → 60010; app disabled → 60006; frequency limit → 60007.
+ *
+ * 60006 comes after authentication so that only the app's own admins learn it is disabled, and a
+ * disabled app's calls are not counted against its limit.
+ */
+export async function authenticate(ctx: RestContext, request: FastifyRequest): Promise<Caller> {
+  const params = queryParams(request);
+  const rawId = params.get('sdkappid')?.trim();
+  if (!rawId) throw new ApiError('MISSING_SDKAPPID');
+  const token = userSigParam(params);
+  if (!token) throw new ApiError('USERSIG_EMPTY');
+
+  const client = request.ip;
+  if (ctx.brake.isBraked(client)) throw new ApiError('TOO_MANY_SIG_FAILURES');
+
+  const sdkappid = SDKAPPID.test(rawId) ? Number(rawId) : undefined;
+  const app = sdkappid === undefined ? undefined : await ctx.apps.get(sdkappid);
+  if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
+  if (app.secretKey === null) throw new ApiError('APP_HAS_NO_KEY', `app ${app.sdkappid} has no secret key`);
+
+  const identifier = params.get('identifier');
+  try {
+    ctx.userSigs.verify({
+      token,
+      sdkappid: app.sdkappid,
+      identifier: identifier ?? '',
+      key: app.secretKey,
+      nowSeconds: Math.floor(ctx.nowMs() / 1000),
+    });
+  } catch (err) {
+    if (!(err instanceof UserSigError)) throw err;
+    ctx.brake.recordFailure(client);
+    if (identifier === undefined && err.failure === 'identifier_mismatch') {
+      throw new ApiError('USERSIG_IDENTIFIER_MISMATCH', 'identifier is missing from the query string');
+    }
+    throw err;
+  }
+
+  if (!app.admins.includes(identifier!)) {
+    throw new ApiError('NOT_ADMIN', `${JSON.stringify(identifier)} is not an admin account of app ${app.sdkappid}`);
+  }
+  if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
+
+  if (request.routeOptions.config.frequencyLimit !== false) {
+    if (!ctx.frequency.take(`${app.sdkappid} ${request.routeOptions.url}`)) {
+      throw new ApiError('RATE_LIMITED', `SDKAppID ${app.sdkappid} is over its limit for ${request.routeOptions.url}`);
+    }
+  }
+  return { app, identifier: identifier! };
+}
+
+/** The caller set by authentication; a route with `auth: 'none'` has none. */
+export function callerOf(request: FastifyRequest): Caller {
+  const caller = request.imstatsCaller;
+  if (caller === null) throw new Error('route is not authenticated (config.auth is "none")');
+  return caller;
+}

@@ -1,0 +1,50 @@
+import type { App } from '../store/apps-repo.js';
+import type { StatsRepo } from '../store/stats-repo.js';
+import type { Store } from '../store/store.js';
+import type { FailureBrake, FrequencyLimiter } from '../limits/index.js';
+import type { VerifiedUserSigCache } from '../usersig/index.js';
+import type { AppCache } from './app-cache.js';
+
+/**
+ * What every /v4 route plugin receives as its options: the services behind the API, built once
+ * by buildApp. Routes never read process.env or open connections themselves.
+ */
+export interface RestContext {
+  readonly store: Store;
+  readonly apps: AppCache;
+  readonly stats: StatsRepo;
+  readonly userSigs: VerifiedUserSigCache;
+  /** Per-(SDKAppID, route) frequency limit; counts authenticated calls only. */
+  readonly frequency: FrequencyLimiter;
+  /** Brake on clients (by IP) with repeated UserSig failures. */
+  readonly brake: FailureBrake;
+  /** Milliseconds clock; tests pass a fake one. */
+  readonly nowMs: () => number;
+  /** Days back from today a report may reach (StartDate); default 35. */
+  readonly retentionDays: number;
+}
+
+/** The authenticated caller of a /v4 call, set by the auth pre-handler. */
+export interface Caller {
+  readonly app: App;
+  readonly identifier: string;
+}
+
+/**
+ * Per-route settings read by the /v4 plugin. Set them in the route's `config`:
+ * `fastify.post('/imstats/callback', { config: { auth: 'none' } }, handler)`.
+ */
+export interface RestRouteConfig {
+  /** `usersig` (default): the TLSSigAPIv2 checks of usersig.md; `none`: the route authenticates itself. */
+  readonly auth?: 'usersig' | 'none';
+  /** Count calls against the per-app frequency limit (60007); default true. Ignored when auth is `none`. */
+  readonly frequencyLimit?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig extends RestRouteConfig {}
+  interface FastifyRequest {
+    /** Set by the /v4 auth pre-handler; null outside authenticated routes. */
+    imstatsCaller: Caller | null;
+  }
+}

@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate } from './authenticate.js';
+import { ApiError } from './error-codes.js';
+import { errorResponse } from './error-response.js';
+import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from './envelope.js';
+import { rawBodyParser, type RawBodyParserOptions } from './raw-body.js';
+import type { RestContext } from './rest-context.js';
+import { REST_ROUTES } from './routes/index.js';
+
+export interface RestPluginOptions {
+  readonly context: RestContext;
+  readonly body?: RawBodyParserOptions;
+}
+
+/**
+ * Tencent's REST surface: register with `{ prefix: '/v4' }`. Encapsulated, so its error and
+ * not-found handlers (Tencent's envelope, HTTP 200) and its catch-all body parser stay out of
+ * plain HTTP routes such as /healthz. Routes come from routes/index.ts and get the RestContext.
+ */
+export async function restPlugin(fastify: FastifyInstance, options: RestPluginOptions): Promise<void> {
+  const { context: ctx, body } = options;
+
+  // The body is JSON whatever the Content-Type says; with the header gone every request reaches
+  // the catch-all parser (Fastify would refuse a malformed type such as `json` with 415).
+  fastify.addHook('onRequest', async (request) => {
+    delete request.raw.headers['content-type'];
+  });
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', rawBodyParser(body));
+
+  fastify.decorateRequest('imstatsCaller', null);
+  fastify.addHook('onRoute', (route) => {
+    if (route.config?.auth === 'none') return;
+    const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    route.preHandler = [
+      async (request: FastifyRequest) => {
+        request.imstatsCaller = await authenticate(ctx, request);
+      },
+      ...existing,
+    ];
+  });
+
+  // Fastify appends `; charset=utf-8` to JSON it serializes; Tencent answers plain `application/json`.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-type', ENVELOPE_CONTENT_TYPE);
+    return payload;
+  });
+
+  fastify.setErrorHandler((err: FastifyError, request, reply) => {
+    const response = errorResponse(err);
+    if (response.log === 'error') request.log.error({ err }, 'v4 call failed');
+    sendFailure(reply, response.code, response.info);
+  });
+
+  fastify.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0]!;
+    const err =
+      request.method !== 'POST'
+        ? new ApiError('BAD_HTTP', `method ${request.method} is not allowed; use POST`)
+        : new ApiError('UNKNOWN_COMMAND', path.slice(0, 200));
+    sendFailure(reply, err.code, err.message);
+  });
+
+  for (const route of REST_ROUTES) await fastify.register(route, ctx);
+}
+
+function sendFailure(reply: FastifyReply, code: number, info: string): void {
+  reply.code(200).send(failureEnvelope(code, info));
+}

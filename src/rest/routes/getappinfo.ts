@@ -1,0 +1,45 @@
+import type { FieldName } from '../../catalog/fields.js';
+import { appToday, dailyReport, defaultWindow, type DayRange, type DayReport } from '../../report/daily-report.js';
+import type { App } from '../../store/apps-repo.js';
+import { addDays } from '../../time/calendar-day.js';
+import { callerOf } from '../authenticate.js';
+import { ApiError } from '../error-codes.js';
+import { successEnvelope } from '../envelope.js';
+import { rawBodyOf } from '../raw-body.js';
+import type { RestRoute } from './index.js';
+import { parseGetAppInfoRequest, type GetAppInfoRequest } from './getappinfo-request.js';
+import { GETAPPINFO_RESPONSE_SCHEMA } from './getappinfo-response-schema.js';
+
+/**
+ * `POST /v4/openconfigsvr/getappinfo`: the app's daily operations data, newest first — by default
+ * the 30 complete days before today in the app's time zone, or StartDate…EndDate (our extension)
+ * within the retention window, today included.
+ */
+export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
+  fastify.post('/openconfigsvr/getappinfo', { schema: { response: GETAPPINFO_RESPONSE_SCHEMA } }, async (request) => {
+    const { app } = callerOf(request);
+    const asked = parseGetAppInfoRequest(rawBodyOf(request));
+    const nowMs = ctx.nowMs();
+    const range = asked.range ? checkedRange(asked.range, app, nowMs, ctx.retentionDays) : defaultWindow(app, nowMs);
+    const days = await dailyReport(ctx.stats, app, range);
+    return successEnvelope(asked.fields ? days.map((day) => pick(day, asked.fields!)) : days);
+  });
+};
+
+function checkedRange(range: NonNullable<GetAppInfoRequest['range']>, app: App, nowMs: number, retentionDays: number): DayRange {
+  const today = appToday(app, nowMs);
+  const earliest = addDays(today, -retentionDays);
+  if (range.to > today) {
+    throw new ApiError('INVALID_JSON', `EndDate ${range.to} is after today (${today} in ${app.timezone})`);
+  }
+  if (range.from < earliest) {
+    throw new ApiError('INVALID_JSON', `StartDate ${range.from} is outside the ${retentionDays}-day retention window (earliest ${earliest})`);
+  }
+  return range;
+}
+
+function pick(day: DayReport, fields: readonly FieldName[]): Partial<DayReport> {
+  const out: Partial<DayReport> = {};
+  for (const f of fields) out[f] = day[f];
+  return out;
+}

@@ -1,0 +1,15 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { RestContext } from '../rest-context.js';
+import { getAppInfoRoute } from './getappinfo.js';
+
+/**
+ * A /v4 route: a Fastify plugin registered under the `/v4` prefix (so it declares
+ * `/openconfigsvr/getappinfo`, not `/v4/openconfigsvr/getappinfo`) with the RestContext as its
+ * options. It inherits the envelope error handler, the raw-body parser and, unless its route
+ * config says `auth: 'none'`, UserSig authentication (`callerOf(request)` gives the caller).
+ * Throw ApiError for business failures.
+ */
+export type RestRoute = FastifyPluginAsync<RestContext>;
+
+/** Every /v4 route. Adding one: a file in this folder plus one line here. */
+export const REST_ROUTES: readonly RestRoute[] = [getAppInfoRoute];

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import compress from '@fastify/compress';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { FailureBrake, FrequencyLimiter } from '../limits/index.js';
+import { AppCache, DEFAULT_APP_CACHE_TTL_MS } from '../rest/app-cache.js';
+import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from '../rest/envelope.js';
+import { ERROR_CODES } from '../rest/error-codes.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../rest/raw-body.js';
+import type { RestContext } from '../rest/rest-context.js';
+import { restPlugin } from '../rest/rest-plugin.js';
+import { AppsRepo } from '../store/apps-repo.js';
+import { StatsRepo } from '../store/stats-repo.js';
+import type { Store } from '../store/store.js';
+import { DEFAULT_USERSIG_CACHE_ENTRIES, VerifiedUserSigCache } from '../usersig/index.js';
+import { clientErrorHandler } from './client-error-handler.js';
+import { healthRoute } from './health-route.js';
+import { redactUrl } from './redact-url.js';
+
+/** getappinfo calls allowed per SDKAppID per second (Tencent's limit): 200. */
+export const DEFAULT_RATE_LIMIT = 200;
+/** How far back StartDate may reach, in days: 35 (the ingestion retention window). */
+export const DEFAULT_REPORT_RETENTION_DAYS = 35;
+
+export interface TlsFiles {
+  /** PEM certificate (chain) file. */
+  readonly certFile: string;
+  /** PEM private key file. */
+  readonly keyFile: string;
+}
+
+export interface AppConfig {
+  /** The open database; the app never closes it. */
+  readonly store: Store;
+  /** Calls per SDKAppID and route per window (60007 beyond); default DEFAULT_RATE_LIMIT (200). */
+  readonly rateLimit?: number;
+  /** Window of the frequency limit; default 1000 ms. */
+  readonly rateLimitWindowMs?: number;
+  /** UserSig failures per client per minute before the brake (70050) engages; default FailureBrake's (20). */
+  readonly brakeThreshold?: number;
+  /** Milliseconds clock used for UserSig expiry, report windows, limits and caches; default Date.now. */
+  readonly nowMs?: () => number;
+  /** Log requests and failures with pino (UserSigs redacted); default false. */
+  readonly logger?: boolean;
+  /** Pino level when logging; default `info`. */
+  readonly logLevel?: string;
+  /** Serve HTTPS with this certificate and key; plain HTTP when absent. */
+  readonly tls?: TlsFiles;
+  /** Days back a StartDate may reach; default DEFAULT_REPORT_RETENTION_DAYS (35). */
+  readonly retentionDays?: number;
+  /** How long apps are cached in memory; default 1 s (several nodes may share one database). */
+  readonly appCacheTtlMs?: number;
+  /** Verified UserSigs kept; default 10 000. */
+  readonly userSigCacheEntries?: number;
+  /** Largest /v4 body; default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Trust X-Forwarded-For for the client address (the brake's key); Fastify's `trustProxy`, default false. */
+  readonly trustProxy?: boolean | string | string[];
+  /** Smallest answer gzip-compressed when the client asks; default 0 (every answer, as api.md says). */
+  readonly compressThresholdBytes?: number;
+}
+
+/**
+ * Builds the HTTP application without listening (tests use `inject()`; `listen()` serves it):
+ * the Tencent-compatible `/v4` API (rest/rest-plugin.ts, routes in rest/routes/index.ts) and a
+ * plain `GET /healthz`. Call `await app.ready()` or `listen(app)` before use; `app.close()` does
+ * not close the store.
+ */
+export function buildApp(config: AppConfig): FastifyInstance {
+  const nowMs = config.nowMs ?? Date.now;
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const options: FastifyServerOptions & { https?: { cert: Buffer; key: Buffer } } = {
+    logger: config.logger
+      ? {
+          level: config.logLevel ?? 'info',
+          serializers: {
+            req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+          },
+        }
+      : false,
+    routerOptions: { ignoreDuplicateSlashes: true },
+    bodyLimit: maxBodyBytes,
+    trustProxy: config.trustProxy ?? false,
+    clientErrorHandler,
+    // A malformed URL under /v4 is Tencent's 60002, still over HTTP 200.
+    frameworkErrors: (err, _request, reply) => {
+      void (reply as FastifyReply)
+        .code(200)
+        .header('content-type', ENVELOPE_CONTENT_TYPE)
+        .send(failureEnvelope(ERROR_CODES.BAD_HTTP.code, `${ERROR_CODES.BAD_HTTP.info}: ${err.message}`));
+    },
+  };
+  if (config.tls) options.https = { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+  const app = Fastify(options) as unknown as FastifyInstance;
+
+  const ctx: RestContext = {
+    store: config.store,
+    apps: new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs }),
+    stats: new StatsRepo(config.store),
+    userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
+    frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, clock: nowMs }),
+    brake: new FailureBrake({ ...(config.brakeThreshold !== undefined ? { threshold: config.brakeThreshold } : {}), clock: nowMs }),
+    nowMs,
+    retentionDays: config.retentionDays ?? DEFAULT_REPORT_RETENTION_DAYS,
+  };
+
+  void app.register(compress, { threshold: config.compressThresholdBytes ?? 0, encodings: ['gzip', 'deflate'] });
+  void app.register(healthRoute, { store: config.store });
+  void app.register(restPlugin, { context: ctx, body: { maxBytes: maxBodyBytes }, prefix: '/v4' });
+  return app;
+}
