@@ -49,7 +49,7 @@ export class ReopeningSqliteDatabase implements SqliteDatabase {
       this.#openedOnce = true;
       return db;
     } catch (err) {
-      throw new SqliteOpenError(`cannot open SQLite database ${path}: ${(err as Error).message}`);
+      throw new SqliteOpenError(`cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
     }
   }
 

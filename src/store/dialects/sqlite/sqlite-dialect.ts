@@ -34,7 +34,8 @@ export class SqliteStoreDialect extends DialectBase {
   }
 
   classify(err: unknown): DbFailure {
-    if (err instanceof SqliteOpenError) return 'open';
+    // A file held by another connection's exclusive lock exists but does not answer in time.
+    if (err instanceof SqliteOpenError) return this.isRetryable(err.cause ?? {}) ? 'ping' : 'open';
     const code = (err as { code?: string }).code ?? '';
     if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
       return 'open';
