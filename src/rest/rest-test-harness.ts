@@ -54,9 +54,12 @@ export interface RestHarness {
   close(): Promise<void>;
 }
 
-/** Opens a fresh database of `kind` with the test-vector app (created 60 days before NOW_MS) and builds the app. */
-export async function openRestHarness(kind: TestDatabaseKind, config: Partial<AppConfig> = {}): Promise<RestHarness> {
-  const store = await openTestStore(kind);
+/**
+ * Opens a fresh database of `kind` (or uses the given migrated, empty store, closed with the
+ * harness) with the test-vector app, created 60 days before NOW_MS, and builds the app.
+ */
+export async function openRestHarness(database: TestDatabaseKind | Store, config: Partial<AppConfig> = {}): Promise<RestHarness> {
+  const store = typeof database === 'string' ? await openTestStore(database) : database;
   const apps = new AppsRepo(store);
   await apps.create({ sdkappid: SDKAPPID, name: 'Demo App', company: 'ACME Ltd', secretKey: KEY, createdAt: NOW_MS - 60 * DAY_MS });
   const clock = fakeClock(NOW_MS);
