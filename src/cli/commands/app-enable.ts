@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { AppsRepo } from '../../store/apps-repo.js';
+import type { CliContext } from '../cli-io.js';
+import { databaseOption, withStore } from '../database-option.js';
+import { appJson } from '../format/app-json.js';
+import { positiveInt } from '../parse-args.js';
+
+/** `imstats app enable N` and `imstats app disable N`; print the app. */
+export function registerAppEnable(app: Command, ctx: CliContext): void {
+  for (const [name, enabled, description] of [
+    ['enable', true, 'let the app call the API again and print it'],
+    ['disable', false, 'refuse API calls for the app (data is kept) and print it'],
+  ] as const) {
+    app
+      .command(name)
+      .description(description)
+      .argument('<sdkappid>', 'the SDKAppID', positiveInt)
+      .addOption(databaseOption())
+      .action(async (sdkappid: number, o: { db?: string }) => {
+        ctx.io.out(appJson(await withStore(ctx, o.db, (store) => new AppsRepo(store).setEnabled(sdkappid, enabled))));
+      });
+  }
+}

@@ -1,0 +1,80 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { DEFAULT_RETENTION_DAYS } from '../../ingest/ingestor.js';
+import { simulateEvents, simulationPlan, writeNdjson, type SimulateOptions } from '../../simulate/index.js';
+import { AppsRepo, DEFAULT_TIMEZONE } from '../../store/apps-repo.js';
+import type { CliContext } from '../cli-io.js';
+import { CliError } from '../cli-error.js';
+import { databaseOption, withStore } from '../database-option.js';
+import { calendarDay, integer, positiveInt } from '../parse-args.js';
+import { formatBytes, startProgress } from '../progress.js';
+
+interface Options {
+  readonly sdkappid: number;
+  readonly days: number;
+  readonly users: number;
+  readonly seed: number;
+  readonly start?: string;
+  readonly out: string;
+  readonly timezone?: string;
+  readonly db?: string;
+}
+
+/**
+ * `imstats simulate`: writes a deterministic, time-ordered NDJSON workload (a warm-up day, then
+ * `--days` days) to a file or stdout, streaming. The time zone is `--timezone`, else the app's
+ * when it exists in the database, else Asia/Shanghai. A summary goes to stderr.
+ */
+export function registerSimulate(program: Command, ctx: CliContext): void {
+  program
+    .command('simulate')
+    .description('write a realistic, reproducible IM workload as canonical events (NDJSON)')
+    .requiredOption('--sdkappid <n>', 'the app every event belongs to', positiveInt)
+    .requiredOption('--days <n>', 'simulated days (after a warm-up day)', positiveInt)
+    .requiredOption('--users <n>', 'users of the app over the period', positiveInt)
+    .option('--seed <n>', 'PRNG seed: same options and seed, same bytes (default: 1)', integer, 1)
+    .option('--start <YYYYMMDD>', 'first simulated day (default: --days days before today, so the last day is yesterday)', calendarDay)
+    .option('--out <file>', 'output file, or - for stdout (default: -)', '-')
+    .option('--timezone <tz>', "IANA time zone of the days and the diurnal curve (default: the app's, else Asia/Shanghai)")
+    .addOption(databaseOption())
+    .action(async (o: Options) => {
+      const timezone = o.timezone ?? (await withStore(ctx, o.db, (store) => new AppsRepo(store).get(o.sdkappid)))?.timezone ?? DEFAULT_TIMEZONE;
+      const nowMs = ctx.now();
+      let finished = 0;
+      const progress = startProgress(ctx.io, { total: o.days + 1, format: '{bar} {value}/{total} days | {day}', payload: { day: '' } });
+      const options: SimulateOptions = {
+        sdkappid: o.sdkappid,
+        days: o.days,
+        users: o.users,
+        seed: o.seed,
+        start: o.start,
+        timezone,
+        now: nowMs,
+        onDay: (d) => progress.update(++finished, { day: d.day }),
+      };
+      const plan = simulationPlan(options);
+      const out: Writable = o.out === '-' ? ctx.io.stdout : createWriteStream(o.out);
+      let result;
+      try {
+        result = await writeNdjson(simulateEvents(options), out);
+        if (o.out !== '-') await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      } catch (err) {
+        if (o.out !== '-') out.destroy();
+        throw new CliError(`cannot write ${o.out === '-' ? 'standard output' : JSON.stringify(o.out)}: ${(err as Error).message}`);
+      } finally {
+        progress.stop();
+      }
+      ctx.io.err(
+        `simulated: ${result.events} events (${formatBytes(result.bytes)}), app ${o.sdkappid}, ${o.users} users, ` +
+          `days ${plan.warmUpDay} (warm-up) to ${plan.end}, ${timezone}, seed ${o.seed}\n`,
+      );
+      const oldest = nowMs - DEFAULT_RETENTION_DAYS * 86_400_000;
+      if (plan.fromMs < oldest) {
+        ctx.io.err(
+          `warning: events before ${new Date(oldest).toISOString()} are older than the ${DEFAULT_RETENTION_DAYS}-day ingest window; ` +
+            '`imstats ingest` will reject them\n',
+        );
+      }
+    });
+}

@@ -1,0 +1,48 @@
+import cliProgress from 'cli-progress';
+import type { CliIo } from './cli-io.js';
+
+/** A progress bar on a terminal; on anything else it draws nothing and log() writes to stderr. */
+export interface Progress {
+  /** Sets the bar's position and its `{name}` placeholders. */
+  update(value: number, payload?: Readonly<Record<string, string | number>>): void;
+  /** Writes a whole line (ending in \n) to stderr above the bar. */
+  log(line: string): void;
+  /** Removes the bar. */
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  /** The value at 100%; 0 when unknown (use a format without {bar}/{percentage}). */
+  readonly total: number;
+  /** cli-progress format, e.g. `{bar} {percentage}% | {value}/{total}`. */
+  readonly format: string;
+  readonly payload?: Readonly<Record<string, string | number>>;
+}
+
+export function startProgress(io: CliIo, options: ProgressOptions): Progress {
+  if (!io.isTTY) {
+    return { update: () => {}, log: (line) => io.err(line), stop: () => {} };
+  }
+  const multi = new cliProgress.MultiBar(
+    { stream: io.progress, format: options.format, hideCursor: true, clearOnComplete: true, fps: 10, barsize: 30 },
+    cliProgress.Presets.shades_classic,
+  );
+  const bar = multi.create(options.total, 0, { ...options.payload });
+  return {
+    update: (value, payload) => bar.update(value, { ...payload }),
+    log: (line) => multi.log(line),
+    stop: () => multi.stop(),
+  };
+}
+
+/** 1234567 → "1.2 MB", for progress payloads. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
