@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly logger?: boolean;
   /** Pino level when logging; default `info`. */
   readonly logLevel?: string;
+  /** Where log lines go when logging; default stdout. */
+  readonly logStream?: { write(line: string): void };
   /** Serve HTTPS with this certificate and key; plain HTTP when absent. */
   readonly tls?: TlsFiles;
   /** Days back a StartDate may reach; default DEFAULT_REPORT_RETENTION_DAYS (35). */
@@ -72,6 +74,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     logger: config.logger
       ? {
           level: config.logLevel ?? 'info',
+          ...(config.logStream ? { stream: config.logStream } : {}),
           serializers: {
             req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
           },
