@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { test } from 'node:test';
+import type { ImEvent } from '../events/event.js';
+import { simulateEvents } from './simulate-events.js';
+import { eventToJson, ndjsonReadable, writeNdjson } from './write-ndjson.js';
+
+const base = { time: 1_718_000_000_123, sdkappid: 1_400_000_000 };
+
+const samples: ImEvent[] = [
+  { type: 'user.register', ...base, user: 'u_1' },
+  { type: 'user.delete', ...base, user: 'u_1' },
+  { type: 'user.login', ...base, user: 'u_1', platform: 'iOS' },
+  { type: 'user.logout', ...base, user: 'u_1', platform: 'iOS' },
+  { type: 'msg.c2c', ...base, from: 'a', to: 'b', ok: true },
+  { type: 'msg.c2c', ...base, from: 'a', to: 'b', delivered: 0, ok: false },
+  { type: 'msg.group', ...base, from: 'a', group: '@TGS#2X' },
+  { type: 'msg.group', ...base, from: 'a', group: '@TGS#2X', delivered: 17 },
+  { type: 'push', ...base, chat: 'c2c', vendor: 'apns', to: 'b' },
+  { type: 'push', ...base, chat: 'group', vendor: 'fcm' },
+  { type: 'friend.add', ...base, user: 'a', peer: 'b' },
+  { type: 'friend.delete', ...base, user: 'a', peer: 'b' },
+  { type: 'group.create', ...base, group: 'g', owner: 'a', members: ['a', 'b'] },
+  { type: 'group.create', ...base, group: 'g', members: [] },
+  { type: 'group.join', ...base, group: 'g', user: 'c' },
+  { type: 'group.quit', ...base, group: 'g', user: 'c' },
+  { type: 'group.destroy', ...base, group: 'g' },
+  { type: 'callback', ...base, command: 'C2C.CallbackAfterSendMsg', answered: false },
+  // Ids that need escaping: quotes, backslashes, control characters, non-ASCII.
+  { type: 'friend.add', ...base, user: 'say "hi"\\', peer: '用户\u0001é😀' },
+];
+
+/** What the line must parse back to: the event without undefined fields, `ok` omitted when true. */
+function expected(e: ImEvent): unknown {
+  const o: Record<string, unknown> = JSON.parse(JSON.stringify(e));
+  if (o.ok === true) delete o.ok;
+  return o;
+}
+
+test('every event type serialises to JSON that parses back to the same event', () => {
+  for (const e of samples) {
+    const line = eventToJson(e);
+    assert.deepEqual(JSON.parse(line), expected(e), line);
+    assert.ok(line.startsWith(`{"type":"${e.type}","time":${e.time},"sdkappid":${e.sdkappid}`), line);
+  }
+});
+
+test('simulated events serialise like JSON.stringify modulo the default ok', () => {
+  let n = 0;
+  for (const e of simulateEvents({ sdkappid: 1, days: 2, users: 300, start: '20240601' })) {
+    assert.deepEqual(JSON.parse(eventToJson(e)), expected(e));
+    n++;
+  }
+  assert.ok(n > 1000);
+});
+
+/** A writable that accepts a chunk every few milliseconds, with a tiny buffer. */
+function slowSink(): { sink: Writable; text: () => string; maxBuffered: () => number } {
+  const parts: string[] = [];
+  let maxBuffered = 0;
+  const sink = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _enc, done) {
+      maxBuffered = Math.max(maxBuffered, sink.writableLength);
+      parts.push(chunk.toString());
+      setTimeout(done, 1);
+    },
+  });
+  return { sink, text: () => parts.join(''), maxBuffered: () => maxBuffered };
+}
+
+test('writeNdjson waits for drain: a slow sink receives every line, buffering one chunk at most', async () => {
+  const events = [...simulateEvents({ sdkappid: 1, days: 1, users: 200, start: '20240601' })];
+  const { sink, text, maxBuffered } = slowSink();
+  const result = await writeNdjson(events, sink, 4096);
+  await new Promise<void>((resolve) => sink.end(resolve));
+  const lines = text().split('\n');
+  assert.equal(lines.pop(), '');
+  assert.equal(lines.length, events.length);
+  assert.equal(result.events, events.length);
+  assert.equal(result.bytes, Buffer.byteLength(text()));
+  assert.deepEqual(lines.map((l) => JSON.parse(l)), events.map(expected));
+  assert.ok(maxBuffered() < 2 * 4096 + 1024, `buffered ${maxBuffered()} bytes`);
+});
+
+test('writeNdjson pulls events lazily: a stalled sink stops the generator', async () => {
+  let pulled = 0;
+  function* counting(): Generator<ImEvent> {
+    for (const e of simulateEvents({ sdkappid: 1, days: 3, users: 500, start: '20240601' })) {
+      pulled++;
+      yield e;
+    }
+  }
+  const sink = new Writable({ highWaterMark: 1024, write() {} }); // never calls back
+  const writing = writeNdjson(counting(), sink, 1024);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(pulled > 0 && pulled < 100, `pulled ${pulled} events while the sink was stalled`);
+  sink.destroy();
+  await assert.rejects(writing, /closed/);
+});
+
+test('writeNdjson rejects when the stream fails', async () => {
+  const sink = new Writable({
+    write(_chunk, _enc, done) {
+      done(new Error('disk full'));
+    },
+  });
+  const events = simulateEvents({ sdkappid: 1, days: 2, users: 500, start: '20240601' });
+  await assert.rejects(writeNdjson(events, sink, 1024), /disk full/);
+});
+
+test('ndjsonReadable streams the same bytes through pipeline()', async () => {
+  const options = { sdkappid: 5, days: 1, users: 200, start: '20240601' } as const;
+  const { sink, text } = slowSink();
+  await pipeline(ndjsonReadable(simulateEvents(options), 2048), sink);
+  const direct = [...simulateEvents(options)].map((e) => eventToJson(e) + '\n').join('');
+  assert.equal(text(), direct);
+});
