@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { FailureBrake, FrequencyLimiter } from '../limits/index.js';
 import type { VerifiedUserSigCache } from '../usersig/index.js';
 import type { AppCache } from './app-cache.js';
+import type { Ingestor } from '../ingest/ingestor.js';
 
 /**
  * What every /v4 route plugin receives as its options: the services behind the API, built once
@@ -13,6 +14,8 @@ export interface RestContext {
   readonly store: Store;
   readonly apps: AppCache;
   readonly stats: StatsRepo;
+  /** The ingestion pipeline behind /v4/imstats/ingest and the callback receiver. */
+  readonly ingestor: Ingestor;
   readonly userSigs: VerifiedUserSigCache;
   /** Per-(SDKAppID, route) frequency limit; counts authenticated calls only. */
   readonly frequency: FrequencyLimiter;

@@ -10,6 +10,9 @@ import type { RestContext } from '../rest/rest-context.js';
 import { restPlugin } from '../rest/rest-plugin.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
+import { DEFAULT_RETENTION_DAYS, Ingestor } from '../ingest/ingestor.js';
+import { pruneExpired } from '../store/retention.js';
+import { SqlBatchStore } from '../store/sql-batch-store.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_USERSIG_CACHE_ENTRIES, VerifiedUserSigCache } from '../usersig/index.js';
 import { clientErrorHandler } from './client-error-handler.js';
@@ -18,8 +21,8 @@ import { redactUrl } from './redact-url.js';
 
 /** getappinfo calls allowed per SDKAppID per second (Tencent's limit): 200. */
 export const DEFAULT_RATE_LIMIT = 200;
-/** How far back StartDate may reach, in days: 35 (the ingestion retention window). */
-export const DEFAULT_REPORT_RETENTION_DAYS = 35;
+/** Expired per-user detail is pruned this often while serving: hourly. */
+export const PRUNE_INTERVAL_MS = 3_600_000;
 
 export interface TlsFiles {
   /** PEM certificate (chain) file. */
@@ -47,7 +50,10 @@ export interface AppConfig {
   readonly logStream?: { write(line: string): void };
   /** Serve HTTPS with this certificate and key; plain HTTP when absent. */
   readonly tls?: TlsFiles;
-  /** Days back a StartDate may reach; default DEFAULT_REPORT_RETENTION_DAYS (35). */
+  /**
+   * The retention window in days: how far back a StartDate and an ingested event may reach, and how
+   * long per-user detail is kept (pruned hourly); default DEFAULT_RETENTION_DAYS (35).
+   */
   readonly retentionDays?: number;
   /** How long apps are cached in memory; default 1 s (several nodes may share one database). */
   readonly appCacheTtlMs?: number;
@@ -95,16 +101,27 @@ export function buildApp(config: AppConfig): FastifyInstance {
   if (config.tls) options.https = { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
   const app = Fastify(options) as unknown as FastifyInstance;
 
+  const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const apps = new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs });
   const ctx: RestContext = {
     store: config.store,
-    apps: new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs }),
+    apps,
     stats: new StatsRepo(config.store),
+    ingestor: new Ingestor(new SqlBatchStore(config.store), async (id) => (await apps.get(id))?.timezone, { retentionDays, clock: nowMs }),
     userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
     frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, clock: nowMs }),
     brake: new FailureBrake({ ...(config.brakeThreshold !== undefined ? { threshold: config.brakeThreshold } : {}), clock: nowMs }),
     nowMs,
-    retentionDays: config.retentionDays ?? DEFAULT_REPORT_RETENTION_DAYS,
+    retentionDays,
   };
+
+  // Distinct counts need per-user detail only within the window; a failed prune retries next hour.
+  let pruner: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    pruner = setInterval(() => void pruneExpired(config.store, nowMs(), retentionDays).catch((err) => app.log.warn({ err }, 'pruning failed')), PRUNE_INTERVAL_MS);
+    pruner.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(pruner));
 
   void app.register(compress, { threshold: config.compressThresholdBytes ?? 0, encodings: ['gzip', 'deflate'] });
   void app.register(healthRoute, { store: config.store });

@@ -1,0 +1,48 @@
+import { parseEventsBody } from '../../events/parse-ndjson.js';
+import { callerOf } from '../authenticate.js';
+import { ApiError } from '../error-codes.js';
+import { rawBodyOf } from '../raw-body.js';
+import type { RestRoute } from './index.js';
+
+/** Rejected lines listed in one answer at most; `Rejected` still counts them all. */
+export const MAX_REPORTED_ERRORS = 100;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * `POST /v4/imstats/ingest`: canonical events (NDJSON or a JSON array) for the signed-in app,
+ * applied as one atomic batch. Bad lines are reported by line number and the rest still count.
+ * With an `Idempotency-Key` header a batch sent twice is applied once. When the database fails the
+ * answer is 1300xx and nothing of the batch was applied, so the sender retries it.
+ */
+export const ingestRoute: RestRoute = async (fastify, ctx) => {
+  fastify.post('/imstats/ingest', { config: { frequencyLimit: false } }, async (request) => {
+    const { app } = callerOf(request);
+    let text: string;
+    try {
+      text = UTF8.decode(rawBodyOf(request));
+    } catch {
+      throw new ApiError('INVALID_JSON', 'request body is not valid UTF-8');
+    }
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+      throw new ApiError('INVALID_JSON', 'Idempotency-Key must be 1–128 printable ASCII characters');
+    }
+    const parsed = parseEventsBody(text);
+    const result = await ctx.ingestor.ingest(
+      parsed.values,
+      { sdkappid: app.sdkappid, batchId: key === undefined ? undefined : `http:${app.sdkappid}:${key}` },
+      parsed.rejections,
+    );
+    // Keys in byte-wise order, as every answer of this API.
+    return {
+      Accepted: result.accepted,
+      ActionStatus: 'OK',
+      Duplicate: result.duplicate,
+      ErrorCode: 0,
+      ErrorInfo: result.duplicate ? 'OK: batch already applied' : 'OK',
+      Errors: result.errors.slice(0, MAX_REPORTED_ERRORS).map((e) => ({ Line: e.line, Reason: e.reason })),
+      Rejected: result.rejected,
+    };
+  });
+};
