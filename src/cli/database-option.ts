@@ -1,7 +1,8 @@
 import { Option } from 'commander';
-import { DEFAULT_DATABASE_URL } from '../store/database-url.js';
-import { openStore, type Store } from '../store/store.js';
+import { DEFAULT_DATABASE_URL, dialectForUrl } from '../store/database-url.js';
+import { openStore, type OpenStoreOptions, type Store } from '../store/store.js';
 import type { CliContext } from './cli-io.js';
+import { CliError } from './cli-error.js';
 
 /** The `--db URL` option every command takes. */
 export function databaseOption(): Option {
@@ -13,9 +14,21 @@ export function databaseUrl(ctx: CliContext, db: string | undefined): string {
   return db ?? (ctx.env.IMSTATS_DB || DEFAULT_DATABASE_URL);
 }
 
+/** Opens (and by default migrates) the command's database; a malformed URL is a CliError. */
+export async function openCliStore(ctx: CliContext, db: string | undefined, options?: OpenStoreOptions): Promise<Store> {
+  const url = databaseUrl(ctx, db);
+  try {
+    // Creating a dialect only parses the URL; connections open later.
+    dialectForUrl(url);
+  } catch (err) {
+    throw new CliError(`--db: ${(err as Error).message}`);
+  }
+  return openStore(url, options);
+}
+
 /** Opens (and migrates) the database for one command and always closes it. */
 export async function withStore<T>(ctx: CliContext, db: string | undefined, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(databaseUrl(ctx, db));
+  const store = await openCliStore(ctx, db);
   try {
     return await run(store);
   } finally {

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { DEFAULT_MIGRATION_TABLE, sql } from 'kysely';
 import { migrateToLatest } from '../../store/migrations/index.js';
 import { guard } from '../../store/store-error.js';
-import { openStore } from '../../store/store.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, databaseUrl } from '../database-option.js';
+import { databaseOption, openCliStore } from '../database-option.js';
 import { textTable } from '../format/text-table.js';
 
 /**
@@ -18,7 +17,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .description('run database migrations and print each one with its status')
     .addOption(databaseOption())
     .action(async (o: { db?: string }) => {
-      const store = await openStore(databaseUrl(ctx, o.db), { migrate: false });
+      const store = await openCliStore(ctx, o.db, { migrate: false });
       try {
         const result = await guard(store.dialect, 'migrating the database', () => migrateToLatest(store.db, store.dialect));
         const ran = new Map((result.results ?? []).map((r) => [r.migrationName, r.status]));

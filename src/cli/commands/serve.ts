@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { buildApp, DEFAULT_RATE_LIMIT } from '../../server/build-app.js';
 import { DEFAULT_PORT, listen } from '../../server/listen.js';
-import { openStore } from '../../store/store.js';
 import { makeUserSig } from '../../usersig/index.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, databaseUrl } from '../database-option.js';
+import { databaseOption, openCliStore } from '../database-option.js';
 import { DEFAULT_DEMO_USERS, DEMO_ADMIN, ensureDemoApp } from '../demo-app.js';
 import { port, positiveInt } from '../parse-args.js';
 
@@ -50,8 +49,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
   for (const file of [o.tlsCert, o.tlsKey]) {
     if (file !== undefined) await access(file).catch(() => Promise.reject(new CliError(`cannot read ${JSON.stringify(file)}`)));
   }
-  const signal = ctx.signal ?? processStopSignal();
-  const store = await openStore(databaseUrl(ctx, o.db));
+  const store = await openCliStore(ctx, o.db);
   try {
     const demo = o.demo ? await ensureDemoApp(store, { io: ctx.io, nowMs: ctx.now(), users: o.demoUsers }) : undefined;
     if (demo && !demo.created) ctx.io.err(`demo app ${demo.app.sdkappid} found with data; reusing it\n`);
@@ -66,6 +64,8 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
       tls: o.tlsCert && o.tlsKey ? { certFile: o.tlsCert, keyFile: o.tlsKey } : undefined,
     });
     try {
+      // Installed only now: during demo set-up a signal should just end the process (batches are atomic and resumable).
+      const signal = ctx.signal ?? processStopSignal();
       try {
         await listen(app, { host: o.host, port: listenPort });
       } catch (err) {
