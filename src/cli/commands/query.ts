@@ -106,7 +106,7 @@ function dateFirst(fields: readonly FieldName[]): FieldName[] {
 }
 
 function renderTable(days: readonly DayReport[], columns: readonly FieldName[], maxWidth: number): string {
-  const numeric = new Set(columns.flatMap((f, i) => (fieldDef(f).kind === 'app' && f !== 'AppId' ? [] : [i])));
+  const numeric = new Set(columns.flatMap((f, i) => (fieldDef(f).kind === 'key' || (fieldDef(f).kind === 'app' && f !== 'AppId') ? [] : [i])));
   const rows = days.map((d) => columns.map((f) => d[f]));
   if (textTableWidth(columns, rows) <= maxWidth) return textTable(columns, rows, { alignRight: numeric });
   // Too wide: one row per field, days as columns, split into blocks of days that fit.
