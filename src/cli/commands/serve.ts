@@ -60,7 +60,9 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
     const app = buildApp({
       store,
       rateLimit: o.rateLimit,
+      nowMs: ctx.now,
       logger: o.log ?? false,
+      logStream: { write: (line) => ctx.io.out(line) },
       tls: o.tlsCert && o.tlsKey ? { certFile: o.tlsCert, keyFile: o.tlsKey } : undefined,
     });
     try {

@@ -42,7 +42,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const timezone = o.timezone ?? (await withStore(ctx, o.db, (store) => new AppsRepo(store).get(o.sdkappid)))?.timezone ?? DEFAULT_TIMEZONE;
       const nowMs = ctx.now();
       let finished = 0;
-      const progress = startProgress(ctx.io, { total: o.days + 1, format: '{bar} {value}/{total} days | {day}', payload: { day: '' } });
+      let onDay: (day: string) => void = () => {};
       const options: SimulateOptions = {
         sdkappid: o.sdkappid,
         days: o.days,
@@ -51,10 +51,13 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         start: o.start,
         timezone,
         now: nowMs,
-        onDay: (d) => progress.update(++finished, { day: d.day }),
+        onDay: (d) => onDay(d.day),
       };
+      // Checks every option (RangeError naming it) before a file is created or a bar drawn.
       const plan = simulationPlan(options);
-      const out: Writable = o.out === '-' ? ctx.io.stdout : createWriteStream(o.out);
+      const out: Writable = o.out === '-' ? ctx.io.stdout : await openOutput(o.out);
+      const progress = startProgress(ctx.io, { total: o.days + 1, format: '{bar} {value}/{total} days | {day}', payload: { day: '' } });
+      onDay = (day) => progress.update(++finished, { day });
       let result;
       try {
         result = await writeNdjson(simulateEvents(options), out);
@@ -77,4 +80,14 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         );
       }
     });
+}
+
+/** Opens the output file, so a bad path is reported before anything is simulated. */
+async function openOutput(path: string): Promise<Writable> {
+  const out = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', (err) => reject(new CliError(`cannot write ${JSON.stringify(path)}: ${err.message}`)));
+  });
+  return out;
 }
