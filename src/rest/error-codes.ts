@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   APP_HAS_NO_KEY: { code: 70016, info: 'the app has no key to verify UserSigs with' },
   UNKNOWN_SDKAPPID: { code: 70020, info: 'SDKAppID does not exist' },
   TOO_MANY_SIG_FAILURES: { code: 70050, info: 'too many failed UserSig checks; retry after a minute' },
+  // Our extension (events.md section 2): a Tencent-format callback for an app that has a callback token.
+  CALLBACK_BAD_SIGN: { code: 70060, info: 'callback Sign is missing or is not hex(sha256(token + RequestTime))' },
+  CALLBACK_BAD_REQUEST_TIME: { code: 70061, info: 'callback RequestTime is missing, not Unix seconds, or more than 5 minutes off' },
   // Tencent's common code for an unexpected server fault; answered with HTTP 200 like every outcome.
   INTERNAL_ERROR: { code: 70500, info: 'internal server error; please retry' },
 } as const satisfies Record<string, { code: number; info: string }>;

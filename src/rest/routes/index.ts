@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RestContext } from '../rest-context.js';
 import { getAppInfoRoute } from './getappinfo.js';
 import { ingestRoute } from './ingest.js';
+import { tencentCallbackRoute } from './tencent-callback.js';
 
 /**
  * A /v4 route: a Fastify plugin registered under the `/v4` prefix (so it declares
@@ -13,4 +14,4 @@ import { ingestRoute } from './ingest.js';
 export type RestRoute = FastifyPluginAsync<RestContext>;
 
 /** Every /v4 route. Adding one: a file in this folder plus one line here. */
-export const REST_ROUTES: readonly RestRoute[] = [getAppInfoRoute, ingestRoute];
+export const REST_ROUTES: readonly RestRoute[] = [getAppInfoRoute, ingestRoute, tencentCallbackRoute];
