@@ -1,4 +1,4 @@
 export { simulateEvents, simulationPlan, type SimulationPlan } from './simulate-events.js';
 export { DEFAULT_KNOBS, type SimulateOptions, type SimulatedDay, type SimulationKnobs } from './simulate-options.js';
-export { eventToJson, ndjsonChunks, ndjsonReadable, writeNdjson, type WriteNdjsonResult } from './write-ndjson.js';
+export { eventToJson, ndjsonChunks, ndjsonReadable, writeNdjson, type WriteNdjsonOptions, type WriteNdjsonResult } from './write-ndjson.js';
 export { simulatedUserId, simulatedGroupId, PLATFORMS, VENDORS } from './simulator.js';

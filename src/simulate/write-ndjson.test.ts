@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { test } from 'node:test';
 import type { ImEvent } from '../events/event.js';
 import { simulateEvents } from './simulate-events.js';
-import { eventToJson, ndjsonReadable, writeNdjson } from './write-ndjson.js';
+import { eventToJson, ndjsonChunks, ndjsonReadable, writeNdjson } from './write-ndjson.js';
 
 const base = { time: 1_718_000_000_123, sdkappid: 1_400_000_000 };
 
@@ -70,10 +70,10 @@ function slowSink(): { sink: Writable; text: () => string; maxBuffered: () => nu
   return { sink, text: () => parts.join(''), maxBuffered: () => maxBuffered };
 }
 
-test('writeNdjson waits for drain: a slow sink receives every line, buffering one chunk at most', async () => {
+test('writeNdjson waits for drain: a slow sink receives every line, its buffer stays bounded', async () => {
   const events = [...simulateEvents({ sdkappid: 1, days: 1, users: 200, start: '20240601' })];
   const { sink, text, maxBuffered } = slowSink();
-  const result = await writeNdjson(events, sink, 4096);
+  const result = await writeNdjson(events, sink, { chunkBytes: 4096, maxBuffered: 8192 });
   await new Promise<void>((resolve) => sink.end(resolve));
   const lines = text().split('\n');
   assert.equal(lines.pop(), '');
@@ -81,7 +81,7 @@ test('writeNdjson waits for drain: a slow sink receives every line, buffering on
   assert.equal(result.events, events.length);
   assert.equal(result.bytes, Buffer.byteLength(text()));
   assert.deepEqual(lines.map((l) => JSON.parse(l)), events.map(expected));
-  assert.ok(maxBuffered() < 2 * 4096 + 1024, `buffered ${maxBuffered()} bytes`);
+  assert.ok(maxBuffered() < 8192 + 2 * 4096, `buffered ${maxBuffered()} bytes`);
 });
 
 test('writeNdjson pulls events lazily: a stalled sink stops the generator', async () => {
@@ -93,7 +93,7 @@ test('writeNdjson pulls events lazily: a stalled sink stops the generator', asyn
     }
   }
   const sink = new Writable({ highWaterMark: 1024, write() {} }); // never calls back
-  const writing = writeNdjson(counting(), sink, 1024);
+  const writing = writeNdjson(counting(), sink, { chunkBytes: 1024, maxBuffered: 2048 });
   await new Promise((r) => setTimeout(r, 50));
   assert.ok(pulled > 0 && pulled < 100, `pulled ${pulled} events while the sink was stalled`);
   sink.destroy();
@@ -107,7 +107,7 @@ test('writeNdjson rejects when the stream fails', async () => {
     },
   });
   const events = simulateEvents({ sdkappid: 1, days: 2, users: 500, start: '20240601' });
-  await assert.rejects(writeNdjson(events, sink, 1024), /disk full/);
+  await assert.rejects(writeNdjson(events, sink, { chunkBytes: 1024 }), /disk full/);
 });
 
 test('ndjsonReadable streams the same bytes through pipeline()', async () => {
@@ -116,4 +116,24 @@ test('ndjsonReadable streams the same bytes through pipeline()', async () => {
   await pipeline(ndjsonReadable(simulateEvents(options), 2048), sink);
   const direct = [...simulateEvents(options)].map((e) => eventToJson(e) + '\n').join('');
   assert.equal(text(), direct);
+});
+
+test('numbers are written exactly, integers of any size and the odd fraction alike', () => {
+  for (const n of [0, 7, 10, 99_999_999, 100_000_000, 100_000_001, 1_000_000_000, 1_718_000_000_123, 1_718_000_000_000, Number.MAX_SAFE_INTEGER, 1.5, 1e21]) {
+    const line = eventToJson({ type: 'msg.group', time: n, sdkappid: n, from: 'a', group: 'g', delivered: n });
+    const back = JSON.parse(line);
+    assert.equal(back.time, n, line);
+    assert.equal(back.sdkappid, n, line);
+    assert.equal(back.delivered, n, line);
+  }
+  assert.equal(JSON.parse(eventToJson({ type: 'user.register', time: NaN, sdkappid: 1, user: 'a' })).time, null);
+});
+
+test('a huge group.create (thousands of members) grows the buffer and stays one line', () => {
+  const members = Array.from({ length: 5000 }, (_, i) => `member_${i}_${'x'.repeat(40)}`);
+  const e: ImEvent = { type: 'group.create', ...base, group: 'big', owner: members[0], members };
+  const chunks = [...ndjsonChunks([e, e], 1024)];
+  const text = Buffer.concat(chunks).toString();
+  assert.equal(text, `${eventToJson(e)}\n${eventToJson(e)}\n`);
+  assert.deepEqual(JSON.parse(text.split('\n')[1]), expected(e));
 });

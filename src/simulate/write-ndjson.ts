@@ -1,77 +1,50 @@
 import { Readable, type Writable } from 'node:stream';
 import type { ImEvent } from '../events/event.js';
+import { NdjsonEncoder } from './ndjson-encoder.js';
 
-/** Printable ASCII without `"` and `\`: needs no JSON escaping. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-function str(s: string): string {
-  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
-}
-
-function num(n: number): string {
-  return Number.isFinite(n) ? String(n) : 'null';
-}
+const single = new NdjsonEncoder(1024);
 
 /**
- * One event as a JSON object (no newline), keys in a fixed order: type, time, sdkappid, then
- * the type's fields. Optional fields are left out when undefined, and `ok` when true (its
- * default), so the line parses back to the same canonical event. Several times faster than
- * JSON.stringify, which matters when feeding ingestion benchmarks.
+ * One event as a JSON object (no newline), exactly as it appears in the NDJSON output: keys in
+ * a fixed order (type, time, sdkappid, then the type's fields), optional fields left out when
+ * undefined and `ok` when true (its default), so the line parses back to the same event.
  */
 export function eventToJson(e: ImEvent): string {
-  const head = `{"type":"${e.type}","time":${num(e.time)},"sdkappid":${num(e.sdkappid)}`;
-  switch (e.type) {
-    case 'user.register':
-    case 'user.delete':
-      return `${head},"user":${str(e.user)}}`;
-    case 'user.login':
-    case 'user.logout':
-      return `${head},"user":${str(e.user)},"platform":${str(e.platform)}}`;
-    case 'msg.c2c':
-      return `${head},"from":${str(e.from)},"to":${str(e.to)}${e.delivered === undefined ? '' : `,"delivered":${num(e.delivered)}`}${e.ok === false ? ',"ok":false' : ''}}`;
-    case 'msg.group':
-      return `${head},"from":${str(e.from)},"group":${str(e.group)}${e.delivered === undefined ? '' : `,"delivered":${num(e.delivered)}`}}`;
-    case 'push':
-      return `${head},"chat":${str(e.chat)},"vendor":${str(e.vendor)}${e.to === undefined ? '' : `,"to":${str(e.to)}`}}`;
-    case 'friend.add':
-    case 'friend.delete':
-      return `${head},"user":${str(e.user)},"peer":${str(e.peer)}}`;
-    case 'group.create': {
-      let members = '';
-      for (let i = 0; i < e.members.length; i++) members += (i === 0 ? '' : ',') + str(e.members[i]);
-      return `${head},"group":${str(e.group)}${e.owner === undefined ? '' : `,"owner":${str(e.owner)}`},"members":[${members}]}`;
-    }
-    case 'group.join':
-    case 'group.quit':
-      return `${head},"group":${str(e.group)},"user":${str(e.user)}}`;
-    case 'group.destroy':
-      return `${head},"group":${str(e.group)}}`;
-    case 'callback':
-      return `${head},"command":${str(e.command)},"answered":${e.answered ? 'true' : 'false'}}`;
-    default:
-      return JSON.stringify(e);
-  }
+  single.reset();
+  single.write(e);
+  const line = single.text();
+  return line.slice(0, -1);
 }
 
-/** Default size of the strings `ndjsonChunks` yields. */
+/** Default size of the chunks `ndjsonChunks` yields. */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
 
-/** NDJSON text in chunks of about `chunkChars` characters (whole lines, each ending in \n). */
-export function* ndjsonChunks(events: Iterable<ImEvent>, chunkChars = DEFAULT_CHUNK_BYTES): Generator<string, void, undefined> {
-  let chunk = '';
+/** NDJSON bytes in chunks of about `chunkBytes` (whole lines, each ending in \n); each chunk is a fresh Buffer. */
+export function* ndjsonChunks(events: Iterable<ImEvent>, chunkBytes = DEFAULT_CHUNK_BYTES): Generator<Buffer, void, undefined> {
+  // Slack so that most chunks fit without growing the buffer.
+  const capacity = chunkBytes + 4096;
+  const encoder = new NdjsonEncoder(capacity);
   for (const e of events) {
-    chunk += eventToJson(e) + '\n';
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = '';
-    }
+    encoder.write(e);
+    if (encoder.length >= chunkBytes) yield encoder.take(capacity);
   }
-  if (chunk.length > 0) yield chunk;
+  if (encoder.length > 0) yield encoder.take(0);
 }
 
-/** A Readable of NDJSON text, for `pipeline(ndjsonReadable(events), destination)`; pulls events only as fast as it is read. */
-export function ndjsonReadable(events: Iterable<ImEvent>, chunkChars = DEFAULT_CHUNK_BYTES): Readable {
-  return Readable.from(ndjsonChunks(events, chunkChars), { objectMode: false, encoding: 'utf8' });
+/** A byte Readable of NDJSON, for `pipeline(ndjsonReadable(events), destination)`; pulls events only as fast as it is read. */
+export function ndjsonReadable(events: Iterable<ImEvent>, chunkBytes = DEFAULT_CHUNK_BYTES): Readable {
+  return Readable.from(ndjsonChunks(events, chunkBytes), { objectMode: false });
+}
+
+export interface WriteNdjsonOptions {
+  /** Bytes per write (default 64 KiB). */
+  readonly chunkBytes?: number;
+  /**
+   * Bytes the stream may hold before the writer waits for 'drain' (default 1 MiB, at least the
+   * stream's highWaterMark). More than one chunk, so generating the next chunk overlaps with
+   * the stream writing the previous ones.
+   */
+  readonly maxBuffered?: number;
 }
 
 export interface WriteNdjsonResult {
@@ -80,11 +53,13 @@ export interface WriteNdjsonResult {
 }
 
 /**
- * Writes events as NDJSON to `out`, waiting for 'drain' whenever the stream's buffer is full
- * (so a slow consumer holds the generator back instead of filling memory). Does not end `out`
- * (stdout must stay open); rejects if the stream errors or closes before everything is written.
+ * Writes events as NDJSON to `out`, waiting for 'drain' whenever the stream holds
+ * `maxBuffered` bytes (so a slow consumer holds the generator back instead of filling memory).
+ * Does not end `out` (stdout must stay open); rejects if the stream errors or closes before
+ * everything is written.
  */
-export async function writeNdjson(events: Iterable<ImEvent>, out: Writable, chunkChars = DEFAULT_CHUNK_BYTES): Promise<WriteNdjsonResult> {
+export async function writeNdjson(events: Iterable<ImEvent>, out: Writable, options: WriteNdjsonOptions = {}): Promise<WriteNdjsonResult> {
+  const maxBuffered = Math.max(options.maxBuffered ?? 1 << 20, out.writableHighWaterMark);
   let count = 0;
   let bytes = 0;
   let failure: Error | undefined;
@@ -99,11 +74,13 @@ export async function writeNdjson(events: Iterable<ImEvent>, out: Writable, chun
         yield e;
       }
     };
-    for (const chunk of ndjsonChunks(counted(), chunkChars)) {
+    for (const chunk of ndjsonChunks(counted(), options.chunkBytes)) {
       if (failure) throw failure;
       if (out.destroyed) throw new Error('the output stream was closed before all events were written');
-      bytes += Buffer.byteLength(chunk);
-      if (!out.write(chunk)) await drained(out, () => failure);
+      bytes += chunk.length;
+      out.write(chunk);
+      // Past the high-water mark the stream has promised a 'drain' once it has emptied.
+      if (out.writableLength >= maxBuffered) await drained(out, () => failure);
     }
     if (failure) throw failure;
     return { events: count, bytes };
