@@ -57,6 +57,7 @@ export async function ensureDemoApp(store: Store, options: DemoOptions): Promise
     now: options.nowMs,
   };
   const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone, { clock: () => options.nowMs });
+  options.io.err(`creating demo app ${app.sdkappid}: simulating ${DEMO_DAYS} days of ${simulation.users} users and ingesting them…\n`);
   let days = 0;
   let rejected = 0;
   const progress = startProgress(options.io, {
@@ -64,7 +65,6 @@ export async function ensureDemoApp(store: Store, options: DemoOptions): Promise
     format: 'demo data {bar} {value}/{total} days | {lines} events',
     payload: { lines: 0 },
   });
-  options.io.err(`creating demo app ${app.sdkappid}: simulating ${DEMO_DAYS} days of ${simulation.users} users and ingesting them…\n`);
   let ingested: StreamSummary;
   try {
     ingested = await ingestStream(ingestor, ndjsonReadable(simulateEvents({ ...simulation, onDay: () => days++ })), {

@@ -28,8 +28,17 @@ export function startProgress(io: CliIo, options: ProgressOptions): Progress {
     cliProgress.Presets.shades_classic,
   );
   const bar = multi.create(options.total, 0, { ...options.payload });
+  let drawn = Date.now();
   return {
-    update: (value, payload) => bar.update(value, { ...payload }),
+    update: (value, payload) => {
+      bar.update(value, { ...payload });
+      // The bar redraws on a timer, which never fires while work runs only on promise jobs (the
+      // demo's in-memory simulation feeding SQLite), so redraw here too, at most 10 times a second.
+      if (Date.now() - drawn >= 100) {
+        drawn = Date.now();
+        multi.update();
+      }
+    },
     log: (line) => multi.log(line),
     stop: () => multi.stop(),
   };

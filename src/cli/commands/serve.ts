@@ -80,7 +80,9 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
       const scheme = o.tlsCert ? 'https' : 'http';
       const address = app.server.address() as AddressInfo;
       const clientUrl = `${scheme}://${clientHost(address.address)}:${address.port}`;
-      ctx.io.out(`imstats listening on ${scheme}://${hostInUrl(address.address)}:${address.port} (database: ${store.description})\n`);
+      const listening = `${scheme}://${hostInUrl(address.address)}:${address.port}`;
+      const reach = listening === clientUrl ? '' : `, locally ${clientUrl}`;
+      ctx.io.out(`imstats listening on ${listening} (database: ${store.description}${reach})\n`);
       if (demo) {
         const sig = makeUserSig({ sdkappid: demo.app.sdkappid, identifier: DEMO_ADMIN, key: demo.app.secretKey ?? '', nowSeconds: Math.floor(ctx.now() / 1000) });
         const query = `sdkappid=${demo.app.sdkappid}&identifier=${encodeURIComponent(DEMO_ADMIN)}&usersig=${encodeURIComponent(sig)}&random=99999999&contenttype=json`;
