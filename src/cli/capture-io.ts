@@ -8,6 +8,8 @@ export interface CapturedIo {
   stdout(): string;
   /** Everything written to standard error so far (progress bars excluded). */
   stderr(): string;
+  /** Everything drawn on the progress stream (a pretend terminal when `isTTY`), escape codes included. */
+  progress(): string;
 }
 
 export interface CaptureIoOptions {
@@ -33,8 +35,9 @@ export function captureIo(options: CaptureIoOptions = {}): CapturedIo {
       done();
     },
   });
-  const progress = new PassThrough();
-  progress.resume();
+  let drawn = '';
+  const progress = Object.assign(new PassThrough(), { isTTY: options.isTTY ?? false, columns: options.columns ?? 120 });
+  progress.setEncoding('utf8').on('data', (text: string) => (drawn += text));
   return {
     io: {
       out: write,
@@ -47,5 +50,6 @@ export function captureIo(options: CaptureIoOptions = {}): CapturedIo {
     },
     stdout: () => out,
     stderr: () => err,
+    progress: () => drawn,
   };
 }

@@ -150,6 +150,17 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual([day!.CallBackReq, day!.CallBackRsp], ['5', '4']);
     });
 
+    test('on a terminal: a progress bar on stderr, rejected lines above it, the summary still on stdout', async () => {
+      const path = file('tty.ndjson', MIXED.replaceAll('carol', 'tty-carol'));
+      const run = await runCaptured(['ingest', path, '--sdkappid', String(OTHER), '--batch-lines', '4', '--db', database.url], { now: () => NOW, isTTY: true });
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, 'ingested: 3 accepted, 5 rejected, 3 batches (0 already applied)\n');
+      const drawn = run.progress.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '\n');
+      assert.match(drawn, /\d+% \| [\d.]+ [kM]?B of [\d.]+ [kM]?B \| \d+ lines \| \d+ lines\/s \| \d+ rejected/);
+      for (const line of [2, 3, 4, 5, 6]) assert.match(drawn, new RegExp(`^line ${line}: `, 'm'));
+      assert.equal(run.stderr, '', 'rejected lines went to the terminal above the bar');
+    });
+
     test('at most 100 rejected lines are printed, the rest counted', async () => {
       const run = await cli(['ingest', file('broken.ndjson', 'not json\n'.repeat(150)), '--sdkappid', String(OTHER)]);
       assert.equal(run.code, 2);

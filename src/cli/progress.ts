@@ -40,7 +40,11 @@ export function startProgress(io: CliIo, options: ProgressOptions): Progress {
       }
     },
     log: (line) => multi.log(line),
-    stop: () => multi.stop(),
+    stop: () => {
+      // Lines given to log() wait in a buffer until the next redraw; flush them before clearing.
+      multi.update();
+      multi.stop();
+    },
   };
 }
 

@@ -6,6 +6,8 @@ export interface CapturedRun {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** What was drawn on the progress stream (escape codes included); empty unless `isTTY`. */
+  readonly progress: string;
 }
 
 export interface RunCapturedOptions extends CaptureIoOptions {
@@ -20,5 +22,5 @@ export interface RunCapturedOptions extends CaptureIoOptions {
 export async function runCaptured(args: readonly string[], options: RunCapturedOptions = {}): Promise<CapturedRun> {
   const captured = captureIo(options);
   const code = await runCli(args, { io: captured.io, env: options.env ?? {}, now: options.now, signal: options.signal });
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+  return { code, stdout: captured.stdout(), stderr: captured.stderr(), progress: captured.progress() };
 }
