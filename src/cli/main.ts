@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../store/apps-repo.js';
 import { StoreError } from '../store/store-error.js';
@@ -11,7 +12,14 @@ import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerUserSig } from './commands/usersig.js';
 
-export const VERSION = '0.1.0';
+/** The version in package.json (two levels above this file in dist/ and in helpers' build directories). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /**
  * The `imstats` program with every command registered against `ctx`. Commander never exits the
@@ -20,7 +28,7 @@ export const VERSION = '0.1.0';
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('imstats')
     .description('Self-hosted, wire-compatible Tencent Cloud IM getappinfo: daily IM statistics from your own events')
-    .version(VERSION)
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.out(text),
