@@ -32,9 +32,12 @@ type Done = (err: Error | null, body?: unknown) => void;
  * (or none, or chunked without Content-Length). Registered as the catch-all parser of /v4.
  */
 export function rawBodyParser(options: RawBodyParserOptions = {}) {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const maxDrainBytes = Math.max(options.maxDrainBytes ?? DEFAULT_MAX_DRAIN_BYTES, maxBytes);
+  const defaultMaxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const defaultMaxDrainBytes = options.maxDrainBytes ?? DEFAULT_MAX_DRAIN_BYTES;
   return (request: FastifyRequest, payload: NodeJS.ReadableStream, done: Done): void => {
+    // A route may take larger bodies (the callback receiver: Tencent batches offline pushes).
+    const maxBytes = request.routeOptions.config.maxBodyBytes ?? defaultMaxBytes;
+    const maxDrainBytes = Math.max(defaultMaxDrainBytes, maxBytes);
     const declared = Number(request.headers['content-length']);
     if (declared > maxDrainBytes) {
       done(tooLarge(declared, maxBytes));

@@ -42,6 +42,8 @@ export interface RestRouteConfig {
   readonly auth?: 'usersig' | 'none';
   /** Count calls against the per-app frequency limit (60007); default true. Ignored when auth is `none`. */
   readonly frequencyLimit?: boolean;
+  /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */
+  readonly maxBodyBytes?: number;
 }
 
 declare module 'fastify' {

@@ -19,6 +19,8 @@ import type { RestRoute } from './index.js';
 
 /** How long an answer waits for its callback to be applied before answering anyway: 1.5 s (Tencent gives up at 2 s). */
 export const CALLBACK_ANSWER_BUDGET_MS = 1500;
+/** Largest callback body: 16 MiB (a Push.OfflinePush batch of 10,000 events is about 3 MiB). */
+export const MAX_CALLBACK_BODY_BYTES = 16 * 1024 * 1024;
 /** Callbacks queued or being applied at most, all apps together; beyond, 60007 and the sender retries. */
 export const MAX_PENDING_CALLBACKS = 10_000;
 /** Waits before re-applying a callback after a database failure (a batch is atomic, so a retry is safe). */
@@ -55,7 +57,7 @@ export const tencentCallbackRoute: RestRoute = async (fastify, ctx) => {
   const recent = new RecentDeliveries();
   fastify.addHook('onClose', async () => queue.drained());
 
-  fastify.post('/imstats/callback', { config: { auth: 'none' } }, async (request): Promise<CallbackAnswer> => {
+  fastify.post('/imstats/callback', { config: { auth: 'none', maxBodyBytes: MAX_CALLBACK_BODY_BYTES } }, async (request): Promise<CallbackAnswer> => {
     const params = queryParams(request);
     const rawId = params.get('sdkappid')?.trim();
     if (!rawId) throw new ApiError('MISSING_SDKAPPID', 'SdkAppid is missing from the query string');
