@@ -37,7 +37,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .description('ingest canonical events (NDJSON) from a file or standard input')
     .argument('<file>', 'NDJSON file, or - for standard input')
     .option('--sdkappid <n>', 'the app of events that name none; events naming another app are rejected', positiveInt)
-    .option('--batch-lines <n>', `lines per atomic batch (default: ${DEFAULT_BATCH_LINES})`, positiveInt, DEFAULT_BATCH_LINES)
+    .option('--batch-lines <n>', 'lines per atomic batch', positiveInt, DEFAULT_BATCH_LINES)
     .addOption(databaseOption())
     .action((file: string, o: Options) => runIngest(ctx, file, o));
 }

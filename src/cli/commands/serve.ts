@@ -35,9 +35,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--host <address>', 'address to listen on: :: (IPv6 and IPv4), 0.0.0.0 (IPv4 only), 127.0.0.1, ::1… (default: ::, else 0.0.0.0 without IPv6)')
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
-    .option('--rate-limit <n>', `getappinfo calls per second per SDKAppID (default: ${DEFAULT_RATE_LIMIT})`, positiveInt, DEFAULT_RATE_LIMIT)
+    .option('--rate-limit <n>', 'getappinfo calls per second per SDKAppID', positiveInt, DEFAULT_RATE_LIMIT)
     .option('--demo', 'create a demo app with 30 simulated days on first start (reused later) and print how to call it')
-    .option('--demo-users <n>', `users of the simulated demo app (default: ${DEFAULT_DEMO_USERS})`, positiveInt, DEFAULT_DEMO_USERS)
+    .option('--demo-users <n>', 'users of the simulated demo app', positiveInt, DEFAULT_DEMO_USERS)
     .option('--log', 'log requests as JSON lines on stdout (UserSigs redacted)')
     .addOption(databaseOption())
     .action((o: Options) => serve(ctx, o));

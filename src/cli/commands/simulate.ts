@@ -33,9 +33,9 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .requiredOption('--sdkappid <n>', 'the app every event belongs to', positiveInt)
     .requiredOption('--days <n>', 'simulated days (after a warm-up day)', positiveInt)
     .requiredOption('--users <n>', 'users of the app over the period', positiveInt)
-    .option('--seed <n>', 'PRNG seed: same options and seed, same bytes (default: 1)', integer, 1)
+    .option('--seed <n>', 'PRNG seed: same options and seed, same bytes', integer, 1)
     .option('--start <YYYYMMDD>', 'first simulated day (default: --days days before today, so the last day is yesterday)', calendarDay)
-    .option('--out <file>', 'output file, or - for stdout (default: -)', '-')
+    .option('--out <file>', 'output file, or - for stdout', '-')
     .option('--timezone <tz>', "IANA time zone of the days and the diurnal curve (default: the app's, else Asia/Shanghai)")
     .addOption(databaseOption())
     .action(async (o: Options) => {

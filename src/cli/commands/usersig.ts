@@ -24,7 +24,7 @@ export function registerUserSig(program: Command, ctx: CliContext): void {
     .description("print a UserSig made with the app's stored secret key")
     .requiredOption('--sdkappid <n>', 'the SDKAppID', positiveInt)
     .requiredOption('--identifier <id>', 'the identifier to sign for (an admin, to call the API)')
-    .option('--expire <seconds>', `validity in seconds (default: ${DEFAULT_USERSIG_EXPIRE_SECONDS}, 180 days)`, positiveInt, DEFAULT_USERSIG_EXPIRE_SECONDS)
+    .option('--expire <seconds>', 'validity in seconds (15552000 = 180 days)', positiveInt, DEFAULT_USERSIG_EXPIRE_SECONDS)
     .addOption(databaseOption())
     .action(async (o: Options) => {
       const app = await withStore(ctx, o.db, (store) => new AppsRepo(store).require(o.sdkappid));
