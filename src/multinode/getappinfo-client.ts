@@ -1,0 +1,43 @@
+// Tests only: getappinfo over real HTTP, signed with Tencent's own library (tls-sig-api-v2).
+import { withOfficialNodeLibrary } from '../usersig/official-node-usersig.js';
+
+export interface Envelope {
+  readonly ActionStatus: string;
+  readonly ErrorCode: number;
+  readonly ErrorInfo: string;
+  readonly Result?: Record<string, string>[];
+}
+
+export interface GetAppInfoTarget {
+  /** Base URL of the server, e.g. `http://127.0.0.1:40123`. */
+  readonly baseUrl: string;
+  readonly sdkappid: number;
+  readonly key: string;
+}
+
+/** Calls getappinfo as `administrator` and checks what every answer must be (HTTP 200, JSON envelope). */
+export async function getAppInfo(target: GetAppInfoTarget, body: object = {}): Promise<Envelope> {
+  const usersig = withOfficialNodeLibrary(target.sdkappid, target.key, Math.floor(Date.now() / 1000), (api) =>
+    api.genUserSig('administrator', 86_400),
+  );
+  const query = new URLSearchParams({
+    sdkappid: String(target.sdkappid),
+    identifier: 'administrator',
+    usersig,
+    random: String(Math.floor(Math.random() * 2 ** 32)),
+    contenttype: 'json',
+  });
+  const res = await fetch(`${target.baseUrl}/v4/openconfigsvr/getappinfo?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`getappinfo: HTTP ${res.status}: ${text}`);
+  if (res.headers.get('content-type') !== 'application/json') throw new Error(`getappinfo: Content-Type ${res.headers.get('content-type')}`);
+  const envelope = JSON.parse(text) as Envelope;
+  if (typeof envelope.ErrorCode !== 'number' || typeof envelope.ActionStatus !== 'string' || typeof envelope.ErrorInfo !== 'string') {
+    throw new Error(`getappinfo: not an envelope: ${text}`);
+  }
+  return envelope;
+}
