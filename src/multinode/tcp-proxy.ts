@@ -13,8 +13,8 @@ export type CutMode = 'refuse' | 'reset';
 /**
  * Forwards 127.0.0.1:`port` to `target`. `cut()` destroys every proxied connection (both ends,
  * so the server rolls back what was in flight) and keeps new ones out until `restore()`.
- * `cutAfterClientWrites(n)` cuts once the clients have sent n more chunks: a way to cut in the
- * middle of a transaction, since drivers wait for each statement's answer before the next.
+ * `cutOnClientChunk()` cuts when a client sends a matching chunk (a statement: drivers wait for
+ * each answer before sending the next), either dropping it or letting it reach the server first.
  */
 export class TcpProxy {
   readonly #target: TcpProxyTarget;
@@ -22,7 +22,7 @@ export class TcpProxy {
   #server: Server;
   #port = 0;
   #mode: CutMode | undefined;
-  #armed: { remaining: number; mode: CutMode; done: () => void } | undefined;
+  #armed: { match: (chunk: Buffer) => boolean; forward: boolean; mode: CutMode; done: () => void } | undefined;
   /** Connections accepted and forwarded since start. */
   accepted = 0;
   /** Connections turned away while cut (reset mode only; refused ones never reach us). */
@@ -85,12 +85,21 @@ export class TcpProxy {
     };
     client.on('error', drop).on('close', drop);
     server.on('error', drop).on('close', drop);
-    client.on('data', (chunk) => {
-      if (this.#armed && --this.#armed.remaining <= 0) {
-        const { mode, done } = this.#armed;
+    client.on('data', (chunk: Buffer) => {
+      const armed = this.#armed;
+      if (armed?.match(chunk)) {
         this.#armed = undefined;
-        // The chunk is dropped: the statement never reaches the server.
-        void this.cut(mode).then(done);
+        if (armed.forward) {
+          // The statement reaches the server, which runs it to the end before it reads the
+          // end of the stream; its answer never reaches the client.
+          this.#pairs.delete(pair);
+          client.removeAllListeners('close').removeAllListeners('error').on('error', () => {});
+          server.unpipe(client);
+          server.resume();
+          server.end(chunk);
+        }
+        client.destroy();
+        void this.cut(armed.mode).then(armed.done);
         return;
       }
       server.write(chunk);
@@ -110,10 +119,14 @@ export class TcpProxy {
     if (mode === 'refuse') await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  /** Cuts (like cut()) when clients have sent `writes` more chunks; resolves once cut. */
-  cutAfterClientWrites(writes: number, mode: CutMode = 'refuse'): Promise<void> {
+  /**
+   * Cuts (like cut()) when a client sends a chunk that `match`es; with `forward` the chunk is
+   * delivered to the server first (say a COMMIT whose answer is then lost), otherwise it is
+   * dropped. Resolves once cut.
+   */
+  cutOnClientChunk(match: (chunk: Buffer) => boolean, options: { forward?: boolean; mode?: CutMode } = {}): Promise<void> {
     return new Promise((done) => {
-      this.#armed = { remaining: writes, mode, done };
+      this.#armed = { match, forward: options.forward ?? false, mode: options.mode ?? 'refuse', done };
     });
   }
 

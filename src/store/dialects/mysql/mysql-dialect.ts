@@ -1,9 +1,9 @@
-import { Kysely, MysqlDialect, sql, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
+import { Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
 import type { DbFailure } from '../dialect.js';
-import { classifyNetworkError } from '../network-errors.js';
+import { classifyNetworkError, isConnectFailure, markConnectFailure } from '../network-errors.js';
 
 export interface MysqlStoreOptions {
   /** A `mysql://` (or `mariadb://`) connection string. */
@@ -12,8 +12,15 @@ export interface MysqlStoreOptions {
   readonly poolSize?: number;
 }
 
-const CANNOT_OPEN_ERRNOS = new Set([1044, 1045, 1049]);
-const RETRYABLE_ERRNOS = new Set([1205, 1213]);
+/**
+ * The server cannot be used at all: access denied (1044, 1045), no such database (1049), too many
+ * connections (1040, 1203), host blocked or not allowed (1129, 1130).
+ */
+const CANNOT_OPEN_ERRNOS = new Set([1040, 1044, 1045, 1049, 1129, 1130, 1203]);
+/** Server shutting down (1053), connection killed (1927, MariaDB), gone away or lost (2006, 2013). */
+const CONNECTION_LOST_ERRNOS = new Set([1053, 1927, 2006, 2013]);
+/** Lock wait time-out (1205), deadlock (1213), record changed since read (1020, MariaDB snapshot isolation). */
+const RETRYABLE_ERRNOS = new Set([1020, 1205, 1213]);
 
 /** MySQL 8 (and MariaDB, see ../mariadb): `INSERT IGNORE` and `ON DUPLICATE KEY UPDATE`. */
 export class MysqlStoreDialect extends DialectBase {
@@ -34,10 +41,17 @@ export class MysqlStoreDialect extends DialectBase {
       // Counters are BIGINT; ours stay below 2^53, so plain numbers are exact.
       supportBigNumbers: true,
       bigNumberStrings: false,
+      // Probe idle connections after 10 s (mysql2's 0 leaves the OS default, 2 hours), so one
+      // silently dropped by a NAT or firewall is noticed before a query hangs on it.
       enableKeepAlive: true,
+      keepAliveInitialDelay: 10_000,
     });
     pool.on('connection', (conn) => conn.on('error', () => {}));
-    return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+    const connecting: MysqlPool = {
+      getConnection: (callback) => pool.getConnection((err, conn) => callback(err ? markConnectFailure(err) : err, conn)),
+      end: (callback) => pool.end(callback),
+    };
+    return new Kysely<Database>({ dialect: new MysqlDialect({ pool: connecting }) });
   }
 
   override withTableOptions<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C> {
@@ -72,7 +86,8 @@ export class MysqlStoreDialect extends DialectBase {
 
   classify(err: unknown): DbFailure {
     const errno = (err as { errno?: number }).errno ?? 0;
-    if (CANNOT_OPEN_ERRNOS.has(errno)) return 'open';
+    if (CANNOT_OPEN_ERRNOS.has(errno) || isConnectFailure(err)) return 'open';
+    if (CONNECTION_LOST_ERRNOS.has(errno)) return 'ping';
     if ((err as { fatal?: boolean }).fatal) return classifyNetworkError(err) ?? 'ping';
     return classifyNetworkError(err) ?? 'query';
   }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
 import type { DbFailure } from '../dialect.js';
-import { classifyNetworkError } from '../network-errors.js';
+import { classifyNetworkError, isConnectFailure, markConnectFailure } from '../network-errors.js';
 
 export interface PostgresStoreOptions {
   /** A `postgres://` connection string. */
@@ -16,10 +16,16 @@ export interface PostgresStoreOptions {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-/** SQLSTATE classes that mean "the server is unreachable or went away". */
+/** SQLSTATE class 08: connection exceptions (the connection broke, or could not be made: below). */
 const CONNECTION_CLASS = '08';
-const SHUTDOWN_CODES = new Set(['57P01', '57P02', '57P03']);
-const CANNOT_OPEN_CODES = new Set(['3D000', '28000', '28P01']);
+/** Shut down or terminated by an administrator while connected. */
+const SHUTDOWN_CODES = new Set(['57P01', '57P02']);
+/**
+ * The server cannot be used at all: no such database, bad credentials, not accepting
+ * connections (starting up, too many connections), could not establish or rejected the connection.
+ */
+const CANNOT_OPEN_CODES = new Set(['3D000', '28000', '28P01', '57P03', '53300', '08001', '08004']);
+/** Serialization failure, deadlock, lock not available: running the transaction again may succeed. */
 const RETRYABLE_CODES = new Set(['40001', '40P01', '55P03']);
 
 export class PostgresStoreDialect extends DialectBase {
@@ -36,10 +42,21 @@ export class PostgresStoreDialect extends DialectBase {
       max: this.options.poolSize ?? 10,
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30_000,
+      // Probes idle connections so one silently dropped (a restarted NAT or firewall) is noticed and
+      // replaced instead of hanging the next query; node's default is off.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
-    // An idle client losing its server must not crash the process; the next query reconnects.
+    // A client losing its server must not crash the process. pg-pool handles (and re-emits here)
+    // the error of an idle client only; a client checked out for a query emits 'error' on itself
+    // as well as failing the query, and with no listener that 'error' would be thrown.
     pool.on('error', () => {});
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pool.on('connect', (client) => client.on('error', () => {}));
+    const connecting = {
+      connect: () => pool.connect().catch((err: unknown) => Promise.reject(markConnectFailure(err))),
+      end: () => pool.end(),
+    };
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: connecting }) });
   }
 
   isRetryable(err: unknown): boolean {
@@ -48,7 +65,7 @@ export class PostgresStoreDialect extends DialectBase {
 
   classify(err: unknown): DbFailure {
     const code = (err as { code?: string }).code ?? '';
-    if (CANNOT_OPEN_CODES.has(code)) return 'open';
+    if (CANNOT_OPEN_CODES.has(code) || isConnectFailure(err)) return 'open';
     if (code.startsWith(CONNECTION_CLASS) || SHUTDOWN_CODES.has(code)) return 'ping';
     return classifyNetworkError(err) ?? 'query';
   }
