@@ -10,6 +10,8 @@ export interface MysqlStoreOptions {
   readonly url: string;
   /** Pool size; default 10. */
   readonly poolSize?: number;
+  /** Close a pooled connection idle this long; default 30 000 ms. */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
@@ -34,9 +36,15 @@ export class MysqlStoreDialect extends DialectBase {
   createKysely(): Kysely<Database> {
     const url = new URL(this.options.url);
     url.protocol = 'mysql:';
+    const connectionLimit = this.options.poolSize ?? 10;
     const pool = createPool({
       uri: url.toString(),
-      connectionLimit: this.options.poolSize ?? 10,
+      connectionLimit,
+      // mysql2 closes idle connections only when maxIdle is below the limit, and by default it
+      // is not: every connection of a burst would stay open until the server's wait_timeout
+      // (8 hours). One below the limit keeps the pool warm and lets idleTimeout apply.
+      maxIdle: Math.max(1, connectionLimit - 1),
+      idleTimeout: this.options.idleTimeoutMs ?? 30_000,
       connectTimeout: 3000,
       // Counters are BIGINT; ours stay below 2^53, so plain numbers are exact.
       supportBigNumbers: true,

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
@@ -10,6 +10,8 @@ export interface PostgresStoreOptions {
   readonly url: string;
   /** Pool size; default 10. */
   readonly poolSize?: number;
+  /** Close a pooled connection idle this long; default 30 000 ms. */
+  readonly idleTimeoutMs?: number;
 }
 
 // int8 (COUNT, SUM, bigint columns) arrives as text by default; our values stay below 2^53.
@@ -28,6 +30,26 @@ const CANNOT_OPEN_CODES = new Set(['3D000', '28000', '28P01', '57P03', '53300', 
 /** Serialization failure, deadlock, lock not available: running the transaction again may succeed. */
 const RETRYABLE_CODES = new Set(['40001', '40P01', '55P03']);
 
+/**
+ * A pooled client that is destroyed on release, not returned to the pool, once a query failed
+ * with a FATAL error (terminated by an administrator, server shutting down…). The server closes
+ * such a connection right after the error, but the client only learns so from the socket a
+ * moment later: returned to the pool, it would fail the next query that picks it.
+ */
+function discardedAfterFatal(client: pg.PoolClient): PostgresPoolClient {
+  let fatal = false;
+  const query = (...args: unknown[]) => {
+    const result = (client.query as (...a: unknown[]) => unknown)(...args);
+    if (!(result instanceof Promise)) return result;
+    return result.catch((err: unknown) => {
+      const severity = (err as { severity?: unknown }).severity;
+      if (severity === 'FATAL' || severity === 'PANIC') fatal = true;
+      throw err;
+    });
+  };
+  return { query: query as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy || fatal) };
+}
+
 export class PostgresStoreDialect extends DialectBase {
   readonly name = 'postgres';
   override readonly transactionIsolation = 'read committed' as const;
@@ -41,7 +63,7 @@ export class PostgresStoreDialect extends DialectBase {
       connectionString: this.options.url,
       max: this.options.poolSize ?? 10,
       connectionTimeoutMillis: 3000,
-      idleTimeoutMillis: 30_000,
+      idleTimeoutMillis: this.options.idleTimeoutMs ?? 30_000,
       // Probes idle connections so one silently dropped (a restarted NAT or firewall) is noticed and
       // replaced instead of hanging the next query; node's default is off.
       keepAlive: true,
@@ -52,8 +74,8 @@ export class PostgresStoreDialect extends DialectBase {
     // as well as failing the query, and with no listener that 'error' would be thrown.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const connecting = {
-      connect: () => pool.connect().catch((err: unknown) => Promise.reject(markConnectFailure(err))),
+    const connecting: PostgresPool = {
+      connect: () => pool.connect().then(discardedAfterFatal, (err: unknown) => Promise.reject(markConnectFailure(err))),
       end: () => pool.end(),
     };
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: connecting }) });
