@@ -76,3 +76,14 @@ export class Child {
     return this.exited;
   }
 }
+
+/** The real `imstats serve` on 127.0.0.1, a free port (the frequency limit out of the way: tests poll fast). */
+export function imstatsServe(dbUrl: string): Child {
+  return new Child('imstats serve', './imstats-cli.js', ['serve', '--db', dbUrl, '--host', '127.0.0.1', '--port', '0', '--rate-limit', '1000000']);
+}
+
+/** The base URL an `imstats serve` child printed. */
+export async function serverUrl(server: Child): Promise<string> {
+  const line = await server.waitFor('imstats listening on ');
+  return /listening on (\S+)/.exec(line)![1]!;
+}

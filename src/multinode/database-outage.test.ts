@@ -16,7 +16,7 @@ import { openStore, type Store } from '../store/store.js';
 import { createTestDatabase, testDatabaseKinds } from '../testing/test-databases.js';
 import { addDays } from '../time/calendar-day.js';
 import { dayOfZone } from '../time/day-of.js';
-import { Child } from './child.js';
+import { Child, imstatsServe, serverUrl } from './child.js';
 import { getAppInfo } from './getappinfo-client.js';
 import { multinodeEvents } from './multinode-events.js';
 import { TcpProxy } from './tcp-proxy.js';
@@ -95,8 +95,8 @@ for (const kind of testDatabaseKinds()) {
 
       viaProxy = await node(url.toString(), true);
       const n = viaProxy;
-      server = new Child('server', './serve-child.js', [url.toString()]);
-      const api = { baseUrl: (await server.waitFor('listening ')).slice('listening '.length), sdkappid: APP, key: KEY };
+      server = imstatsServe(url.toString());
+      const api = { baseUrl: await serverUrl(server), sdkappid: APP, key: KEY };
       const body = { StartDate: RANGE.from, EndDate: RANGE.to };
       const failures = { store: [] as string[], api: [] as number[] };
       /** During an outage: reads fail with a classified error, directly and over HTTP; the last ones are `expected`. */

@@ -1,5 +1,5 @@
 // Several imstats processes on one database give the numbers of one process: two ingesting
-// processes race on the same app and the same days while a third process serves getappinfo.
+// processes race on the same app and the same days while a third, the real `imstats serve`, answers getappinfo.
 //
 // What the race may and may not change. Batches of one app are serialised by a row lock (the
 // UPDATE of its app_state row), so concurrent batches never lose an update or count a distinct
@@ -30,7 +30,7 @@ import { openStore } from '../store/store.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases.js';
 import { addDays } from '../time/calendar-day.js';
 import { dayOfZone } from '../time/day-of.js';
-import { Child } from './child.js';
+import { Child, imstatsServe, serverUrl } from './child.js';
 import { getAppInfo, type Envelope } from './getappinfo-client.js';
 import { multinodeEvents, toNdjson, type SlotLines } from './multinode-events.js';
 
@@ -141,8 +141,8 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(day.MaxOnlineNum, '1', `${day.Date} MaxOnlineNum of one in-order process`);
       }
 
-      server = new Child('server', './serve-child.js', [shared.url]);
-      const baseUrl = (await server.waitFor('listening ')).slice('listening '.length);
+      server = imstatsServe(shared.url);
+      const baseUrl = await serverUrl(server);
       const target = { baseUrl, sdkappid: APP, key: KEY };
       const body = { StartDate: FIRST_DAY, EndDate: LAST_DAY };
 
