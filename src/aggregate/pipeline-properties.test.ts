@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { dayRange } from '../time/calendar-day.js';
 import { testDatabaseKinds } from '../testing/test-databases.js';
 import { pipelineHarness, type DayNumbers, type PipelineHarness } from '../testing/pipeline-harness.js';
+import { assertInvariants, deletionsByDay } from '../testing/metric-invariants.js';
+import { dayOfZone } from '../time/day-of.js';
 
 const NOW = Date.parse('2024-06-20T12:00:00Z');
 const START = Date.parse('2024-06-10T00:00:00+08:00');
@@ -13,6 +15,7 @@ const DAYS = dayRange('20240609', '20240614');
 const USERS = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
 const GROUPS = ['g1', 'g2', 'g3'];
 const PLATFORMS = ['iOS', 'Android', 'Web'];
+const shanghai = dayOfZone('Asia/Shanghai');
 
 type Step = {
   kind: number;
@@ -67,39 +70,6 @@ function toEvents(steps: readonly Step[]): object[] {
   });
 }
 
-/** Registered-user deletions per day, from the events alone (the invariant's `deletions(d)`). */
-function deletionsByDay(events: readonly object[]): Map<string, number> {
-  const registered = new Set<string>();
-  const out = new Map<string, number>();
-  const day = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
-  for (const e of events as Array<{ type: string; user: string; time: number }>) {
-    if (e.type === 'user.register') registered.add(e.user);
-    if (e.type === 'user.delete' && registered.delete(e.user)) out.set(day(e.time), (out.get(day(e.time)) ?? 0) + 1);
-  }
-  return out;
-}
-
-function assertInvariants(days: ReadonlyMap<string, DayNumbers>, deletions: ReadonlyMap<string, number>): void {
-  let previous: DayNumbers | undefined;
-  for (const [day, n] of days) {
-    const at = `on ${day}: ${JSON.stringify(n)}`;
-    assert.equal(n.UpMsgNum, n.C2CUpMsgNum + n.GroupUpMsgNum, at);
-    assert.equal(n.DownMsgNum, n.C2CDownMsgNum + n.GroupDownMsgNum, at);
-    assert.equal(n.APNSMsgNum, n.C2CAPNSMsgNum + n.GroupAPNSMsgNum, at);
-    assert.ok(Math.max(n.C2CSendMsgUserNum, n.GroupSendMsgUserNum) <= n.SendMsgUserNum, at);
-    assert.ok(n.SendMsgUserNum <= n.C2CSendMsgUserNum + n.GroupSendMsgUserNum, at);
-    assert.ok(n.LoginUserNum <= n.ActiveUserNum && n.SendMsgUserNum <= n.ActiveUserNum, at);
-    assert.ok(n.LoginUserNum <= n.LoginTimes, at);
-    assert.ok(n.MaxOnlineNum <= n.ActiveUserNum, at);
-    assert.ok(n.CallBackRsp <= n.CallBackReq, at);
-    if (previous) {
-      assert.equal(n.RegistUserNumTotal, previous.RegistUserNumTotal + n.RegistUserNumOneDay - (deletions.get(day) ?? 0), at);
-      assert.equal(n.GroupAllGroupNum, previous.GroupAllGroupNum + n.GroupNewGroupNum - n.GroupDestroyGroupNum, at);
-    }
-    previous = n;
-  }
-}
-
 for (const kind of testDatabaseKinds()) {
   describe(`pipeline properties on ${kind}`, () => {
     let h: PipelineHarness;
@@ -136,7 +106,7 @@ for (const kind of testDatabaseKinds()) {
           await feed(whole, events, []);
           const bounds = await feed(split, events, cuts, `split-${split}`);
           const wholeDays = await daysOf(whole);
-          assertInvariants(wholeDays, deletionsByDay(events));
+          assertInvariants(wholeDays, deletionsByDay(events, (t) => shanghai.day(t)));
           assert.deepEqual(await daysOf(split), wholeDays);
           // Replaying the first batch under its id is acknowledged and changes nothing.
           const replay = await h.ingest(events.slice(0, bounds[1]).map((e) => ({ ...e, sdkappid: split })), { batchId: `split-${split}:1` });
