@@ -13,7 +13,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
  * `POST /v4/imstats/ingest`: canonical events (NDJSON or a JSON array) for the signed-in app,
  * applied as one atomic batch. Bad lines are reported by line number and the rest still count.
  * With an `Idempotency-Key` header a batch sent twice is applied once. When the database fails the
- * answer is 1300xx and nothing of the batch was applied, so the sender retries it.
+ * answer is 1300xx and the sender retries: the batch was not applied, except when the connection
+ * broke while committing (130010), where it may have been — so retry with the same key.
  */
 export const ingestRoute: RestRoute = async (fastify, ctx) => {
   fastify.post('/imstats/ingest', { config: { frequencyLimit: false } }, async (request) => {
