@@ -76,3 +76,14 @@ export function rawBodyOf(request: FastifyRequest): Buffer {
   if (Buffer.isBuffer(body)) return body;
   return Buffer.alloc(0);
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A raw body as text; 130001 naming `what` when it is not valid UTF-8. */
+export function utf8Text(raw: Buffer, what = 'request body'): string {
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    throw new ApiError('INVALID_JSON', `${what} is not valid UTF-8`);
+  }
+}

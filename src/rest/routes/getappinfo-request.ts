@@ -1,6 +1,7 @@
 import { FIELD_NAMES, isFieldName, type FieldName } from '../../catalog/fields.js';
 import { isCalendarDay, type CalendarDay } from '../../time/calendar-day.js';
 import { ApiError } from '../error-codes.js';
+import { utf8Text } from '../raw-body.js';
 
 /** What a getappinfo body asks for. */
 export interface GetAppInfoRequest {
@@ -10,7 +11,6 @@ export interface GetAppInfoRequest {
   readonly range: { readonly from: CalendarDay; readonly to: CalendarDay } | undefined;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const lowerCaseNames = new Map(FIELD_NAMES.map((n) => [n.toLowerCase(), n]));
 
 function invalid(detail: string): ApiError {
@@ -24,12 +24,7 @@ function invalid(detail: string): ApiError {
  * the app (retention, today) are left to the route.
  */
 export function parseGetAppInfoRequest(raw: Buffer): GetAppInfoRequest {
-  let text: string;
-  try {
-    text = UTF8.decode(raw);
-  } catch {
-    throw invalid('request body is not valid UTF-8');
-  }
+  const text = utf8Text(raw);
   if (text.trim() === '') return { fields: undefined, range: undefined };
   let body: unknown;
   try {

@@ -1,12 +1,11 @@
 import { parseEventsBody } from '../../events/parse-ndjson.js';
 import { callerOf } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
-import { rawBodyOf } from '../raw-body.js';
+import { rawBodyOf, utf8Text } from '../raw-body.js';
 import type { RestRoute } from './index.js';
 
 /** Rejected lines listed in one answer at most; `Rejected` still counts them all. */
 export const MAX_REPORTED_ERRORS = 100;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
@@ -19,12 +18,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 export const ingestRoute: RestRoute = async (fastify, ctx) => {
   fastify.post('/imstats/ingest', { config: { frequencyLimit: false } }, async (request) => {
     const { app } = callerOf(request);
-    let text: string;
-    try {
-      text = UTF8.decode(rawBodyOf(request));
-    } catch {
-      throw new ApiError('INVALID_JSON', 'request body is not valid UTF-8');
-    }
+    const text = utf8Text(rawBodyOf(request));
     const key = request.headers['idempotency-key'];
     if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
       throw new ApiError('INVALID_JSON', 'Idempotency-Key must be 1–128 printable ASCII characters');

@@ -13,7 +13,7 @@ import type { IngestResult } from '../../ingest/ingestor.js';
 import { StoreError } from '../../store/store-error.js';
 import { ApiError } from '../error-codes.js';
 import { queryParams } from '../query-params.js';
-import { rawBodyOf } from '../raw-body.js';
+import { rawBodyOf, utf8Text } from '../raw-body.js';
 import type { RestContext } from '../rest-context.js';
 import type { RestRoute } from './index.js';
 
@@ -28,7 +28,6 @@ const STORE_RETRY_DELAYS_MS = [250, 1000];
 /** Reasons quoted in one ErrorInfo at most; the count says how many there were. */
 const MAX_QUOTED_REASONS = 3;
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const SDKAPPID = /^[1-9]\d{0,15}$/;
 
 /** Tencent's answer to a callback, keys in byte-wise order as every answer of this API. */
@@ -97,12 +96,7 @@ export const tencentCallbackRoute: RestRoute = async (fastify, ctx) => {
 };
 
 function parseBody(raw: Buffer): unknown {
-  let text: string;
-  try {
-    text = UTF8.decode(raw);
-  } catch {
-    throw new ApiError('INVALID_JSON', 'callback body is not valid UTF-8');
-  }
+  const text = utf8Text(raw, 'callback body');
   if (text.trim() === '') throw new ApiError('INVALID_JSON', 'callback body is empty; a JSON object is expected');
   try {
     return JSON.parse(text);
