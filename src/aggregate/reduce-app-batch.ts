@@ -2,6 +2,7 @@ import type { ImEvent } from '../events/event.js';
 import { addDays } from '../time/calendar-day.js';
 import type { DayOf } from '../time/day-of.js';
 import type { AppState } from './app-state.js';
+import { GroupPresence } from './group-presence.js';
 import { Tally } from './tally.js';
 
 export interface ReduceOptions {
@@ -23,6 +24,18 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
   let presenceDay = state.presenceClock > 0 ? dayOf.day(state.presenceClock) : '';
 
   const isOnline = (user: string) => (state.sessions.get(user)?.size ?? 0) > 0;
+  const groupPresence = new GroupPresence(state);
+  /** Replaces a group's members, keeping the online counts in step. */
+  const setMembers = (group: string, members: Iterable<string>) => {
+    for (const m of state.members.get(group) ?? []) groupPresence.left(group, m);
+    state.members.delete(group);
+    const next = new Set<string>();
+    for (const m of members) {
+      next.add(m);
+      groupPresence.joined(group, m);
+    }
+    if (next.size > 0) state.members.set(group, next);
+  };
 
   /** Moves presence into `day`, counting the sessions carried over each midnight crossed. */
   const advancePresenceTo = (day: string) => {
@@ -54,7 +67,11 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         if (!live) break;
         let platforms = state.sessions.get(e.user);
         if (!platforms) state.sessions.set(e.user, (platforms = new Set()));
-        if (platforms.size === 0) state.onlineUsers++;
+        if (platforms.size === 0) {
+          state.onlineUsers++;
+          platforms.add(e.platform);
+          groupPresence.userPresence(e.user, 1);
+        }
         // A login on a platform already online replaces that session: still one.
         platforms.add(e.platform);
         tally.peak(day, 'MaxOnlineNum', state.onlineUsers);
@@ -64,7 +81,10 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         const platforms = state.sessions.get(e.user);
         if (!live || !platforms?.has(e.platform)) break;
         platforms.delete(e.platform);
-        if (platforms.size === 0) state.onlineUsers--;
+        if (platforms.size === 0) {
+          state.onlineUsers--;
+          groupPresence.userPresence(e.user, -1);
+        }
         break;
       }
       case 'msg.c2c': {
@@ -79,11 +99,7 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         break;
       }
       case 'msg.group': {
-        let delivered = e.delivered;
-        if (delivered === undefined) {
-          delivered = 0;
-          for (const m of state.members.get(e.group) ?? []) if (m !== e.from && isOnline(m)) delivered++;
-        }
+        const delivered = e.delivered ?? groupPresence.onlineOthers(e.group, e.from);
         tally.add(day, 'GroupUpMsgNum');
         tally.add(day, 'UpMsgNum');
         tally.add(day, 'GroupDownMsgNum', delivered);
@@ -119,13 +135,13 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
       case 'group.create':
         if (state.groups.has(e.group)) break;
         state.groups.add(e.group);
-        state.members.set(e.group, new Set(e.members));
+        setMembers(e.group, e.members);
         tally.add(day, 'GroupNewGroupNum');
         tally.add(day, 'GroupAllGroupNum', 1);
         break;
       case 'group.destroy':
         if (!state.groups.delete(e.group)) break;
-        state.members.delete(e.group);
+        setMembers(e.group, []);
         tally.add(day, 'GroupDestroyGroupNum');
         tally.add(day, 'GroupAllGroupNum', -1);
         break;
@@ -133,12 +149,15 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         tally.add(day, 'GroupJoinGroupTimes');
         let members = state.members.get(e.group);
         if (!members) state.members.set(e.group, (members = new Set()));
-        members.add(e.user);
+        if (!members.has(e.user)) {
+          members.add(e.user);
+          groupPresence.joined(e.group, e.user);
+        }
         break;
       }
       case 'group.quit':
         tally.add(day, 'GroupQuitGroupTimes');
-        state.members.get(e.group)?.delete(e.user);
+        if (state.members.get(e.group)?.delete(e.user)) groupPresence.left(e.group, e.user);
         break;
       case 'callback':
         tally.add(day, 'CallBackReq');
