@@ -6,7 +6,7 @@ import { parseNdjsonLines } from '../events/parse-ndjson.js';
 import type { Ingestor } from './ingestor.js';
 
 /** Lines per batch (one transaction each); memory is bounded by this, not by the input size. */
-export const DEFAULT_BATCH_LINES = 20_000;
+export const DEFAULT_BATCH_LINES = 50_000;
 
 export interface StreamProgress {
   readonly bytes: number;
@@ -36,9 +36,9 @@ export interface StreamSummary extends StreamProgress {
  * (say after a crash) skips every batch that was committed and applies the rest.
  */
 function batchId(lines: readonly string[], firstLine: number): string {
-  const hash = createHash('sha256');
-  for (const line of lines) hash.update(line).update('\n');
-  return `ndjson:${firstLine}:${hash.digest('base64url')}`;
+  // One update of the joined text: a million small updates cost more than the hashing itself.
+  const hash = createHash('sha256').update(lines.join('\n')).digest('base64url');
+  return `ndjson:${firstLine}:${hash}`;
 }
 
 /** Streams NDJSON into the pipeline in fixed-size atomic batches. */

@@ -6,6 +6,7 @@ import type { BucketTally } from '../aggregate/tally.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 import { guard, StoreError, toNumber } from './store-error.js';
+import { KnownMembers } from './known-members.js';
 
 /** Rows per multi-row statement; keeps every statement under all drivers' parameter limits. */
 const ROWS_PER_STATEMENT = 2000;
@@ -23,9 +24,13 @@ const ADDED_FIELDS: readonly CountedField[] = [...SUM_FIELDS, ...NET_FIELDS, ...
 const STATS_KEY = ['sdkappid', 'grain', 'bucket', 'dim'] as const;
 
 class SqlBatchTransaction implements BatchTransaction {
+  /** Members this transaction stored or found stored; known to be there once it commits. */
+  readonly stored: Array<readonly [key: string, members: string[]]> = [];
+
   constructor(
     private readonly tx: Transaction<Database>,
     private readonly store: Store,
+    private readonly known: KnownMembers,
   ) {}
 
   async claimBatch(batchId: string, nowMs: number): Promise<boolean> {
@@ -134,11 +139,14 @@ class SqlBatchTransaction implements BatchTransaction {
 
   /** Inserts a bucket's candidate members of one distinct set; returns how many were new. */
   async #insertMembers(sdkappid: number, t: BucketTally, field: (typeof DISTINCT_FIELDS)[number]): Promise<number> {
-    const members = t.members[field];
-    if (!members?.size) return 0;
+    const candidates = t.members[field];
+    if (!candidates?.size) return 0;
     const { grain, bucket, dim } = t.key;
+    const key = `${sdkappid}|${grain}|${bucket}|${dim}|${field}`;
+    const members = this.known.unknown(key, candidates);
+    this.stored.push([key, members]);
     let inserted = 0;
-    for (const list of chunks([...members], ROWS_PER_STATEMENT)) {
+    for (const list of chunks(members, ROWS_PER_STATEMENT)) {
       const insert = this.tx.insertInto('stat_members').values(list.map((member) => ({ sdkappid, grain, bucket, dim, field, member })));
       inserted += this.store.dialect.insertedRows(await this.store.dialect.ignoreDuplicates(insert).executeTakeFirst());
     }
@@ -170,6 +178,8 @@ class SqlBatchTransaction implements BatchTransaction {
 
 /** Applies batches to the SQL store, one transaction each, retried on deadlocks and busy locks. */
 export class SqlBatchStore implements BatchStore {
+  readonly #known = new KnownMembers();
+
   constructor(private readonly store: Store) {}
 
   async transaction<T>(work: (tx: BatchTransaction) => Promise<T>): Promise<T> {
@@ -179,7 +189,14 @@ export class SqlBatchStore implements BatchStore {
         return await guard(dialect, 'applying a batch', () => {
           let builder = db.transaction();
           if (dialect.transactionIsolation) builder = builder.setIsolationLevel(dialect.transactionIsolation);
-          return builder.execute((tx) => work(new SqlBatchTransaction(tx, this.store)));
+          return builder.execute(async (tx) => {
+            const batch = new SqlBatchTransaction(tx, this.store, this.#known);
+            const result = await work(batch);
+            return { result, batch };
+          });
+        }).then(({ result, batch }) => {
+          for (const [key, members] of batch.stored) this.#known.remember(key, members);
+          return result;
         });
       } catch (err) {
         const cause = err instanceof StoreError ? err.cause : err;
