@@ -6,6 +6,8 @@ export const MAX_KNOWN_MEMBERS = 2_000_000;
  * set are only ever added, never removed while their bucket is in the retention window, so
  * skipping their re-insertion is safe even with other processes writing: a busy user is inserted
  * once per day instead of once per batch. Bounded; forgetting only costs a redundant insert.
+ * (Restoring an older copy of the database under a running process breaks the premise: restart
+ * processes after a restore.)
  */
 export class KnownMembers {
   readonly #sets = new Map<string, Set<string>>();
