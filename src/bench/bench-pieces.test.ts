@@ -1,0 +1,122 @@
+// The benchmark's own pure pieces (no benchmark runs here: timings belong in `npm run bench`).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BenchArgsError, DEFAULT_BENCH_OUT, parseBenchArgs } from './bench-args.js';
+import type { IngestRun, LoadResult } from './bench-report.js';
+import { checkTargets } from './check-targets.js';
+import { formatCount, formatMB, formatMs, formatRatio, formatTable } from './format-table.js';
+import { LatencyRecorder, median, percentile } from './latency-stats.js';
+import { sourceOf, summarizeProfile } from './profile-summary.js';
+
+test('percentile is nearest-rank: the smallest value with p% of values at or below it', () => {
+  const v = Array.from({ length: 100 }, (_, i) => i + 1);
+  assert.equal(percentile(v, 50), 50);
+  assert.equal(percentile(v, 99), 99);
+  assert.equal(percentile(v, 100), 100);
+  assert.equal(percentile(v, 0), 1);
+  assert.equal(percentile([1, 2, 3], 50), 2);
+  assert.equal(percentile([7], 99), 7);
+  assert.ok(Number.isNaN(percentile([], 50)));
+  assert.throws(() => percentile(v, 101), RangeError);
+});
+
+test('the latency recorder keeps every sample past its first capacity and summarises them sorted', () => {
+  const r = new LatencyRecorder();
+  const n = 100_000;
+  // Descending input: the summary must not depend on arrival order.
+  for (let i = n; i >= 1; i--) r.record(i / 1000);
+  const s = r.summary();
+  assert.equal(s.count, n);
+  assert.equal(s.p50Ms, 50);
+  assert.equal(s.p99Ms, 99);
+  assert.equal(s.maxMs, 100);
+  assert.ok(Math.abs(s.meanMs - 50.0005) < 1e-9);
+  assert.ok(Number.isNaN(new LatencyRecorder().summary().p50Ms));
+});
+
+test('median of odd and even counts', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
+});
+
+test('tables align columns and mark right-aligned ones in the Markdown rule', () => {
+  const table = formatTable([{ header: 'case' }, { header: 'req/s', align: 'right' }], [['plain', '20,000'], ['imstats', '900']]);
+  assert.equal(
+    table,
+    ['| case    |  req/s |', '|:--------|-------:|', '| plain   | 20,000 |', '| imstats |    900 |'].join('\n'),
+  );
+  // A short row is padded with empty cells.
+  assert.equal(formatTable([{ header: 'a' }, { header: 'b' }], [['x']]).split('\n')[2], '| x   |     |');
+});
+
+test('number formats', () => {
+  assert.equal(formatCount(1234567.6), '1,234,568');
+  assert.equal(formatCount(Number.NaN), '–');
+  assert.equal(formatMs(0.456), '0.46 ms');
+  assert.equal(formatMs(12.34), '12.3 ms');
+  assert.equal(formatMs(1234), '1,234 ms');
+  assert.equal(formatRatio(0.634), '63%');
+  assert.equal(formatMB(123_456_789), '123 MB');
+});
+
+test('flags: --quick, --only (repeated, comma-separated, with =), --out; unknown ones refused', () => {
+  assert.deepEqual(parseBenchArgs([]), { quick: false, help: false, out: DEFAULT_BENCH_OUT, only: ['getappinfo', 'ingest', 'scale'] });
+  assert.deepEqual(parseBenchArgs(['--quick', '--only', 'scale,ingest']).only, ['ingest', 'scale']);
+  assert.deepEqual(parseBenchArgs(['--only=getappinfo', '--only', 'scale']).only, ['getappinfo', 'scale']);
+  assert.equal(parseBenchArgs(['--out', 'x.json']).out, 'x.json');
+  assert.throws(() => parseBenchArgs(['--only', 'nope']), BenchArgsError);
+  assert.throws(() => parseBenchArgs(['--only']), BenchArgsError);
+  assert.throws(() => parseBenchArgs(['--fast']), BenchArgsError);
+});
+
+const load = (rps: number, p99Ms: number): LoadResult => ({
+  label: '', server: 'imstats', appsInStore: 1, appsCalled: 1, userSig: 'reused', connections: 10, durationS: 10,
+  requests: rps * 10, rps, meanMs: 1, p50Ms: 1, p99Ms, maxMs: p99Ms, shortAnswers: 0, non2xx: 0, errors: 0,
+  answerBytes: 25_000, serverCores: 1, clientCores: 1,
+});
+const run = (mode: IngestRun['mode'], eventsPerS: number, maxRssBytes: number, events = 1e6): IngestRun => ({
+  label: '', mode, events, bytes: 1e8, seconds: events / eventsPerS, eventsPerS, maxRssBytes, cpuS: 1,
+});
+
+test('targets: ratios against the limit, p99, rate and memory (every measured size, never an estimate)', () => {
+  const met = checkTargets({
+    getappinfo: { rateLimit: 1e9, plain: load(20_000, 2), reused: load(10_000, 10), perCall: load(1, 99), thousandApps: load(1, 99) },
+    ingest: { floor: run('floor', 1_000_000, 50e6), pipeline: run('pipeline', 300_000, 200e6) },
+    scale: {
+      getappinfo: [],
+      ingest: [
+        { events: 1e7, estimated: false, pipeline: run('pipeline', 300_000, 500e6, 1e7) },
+        { events: 1e8, estimated: true, pipeline: run('pipeline', 300_000, 9e9, 1e8) },
+      ],
+    },
+  });
+  assert.deepEqual(met.map((t) => t.met), [true, true, true, true, true]);
+  assert.match(met[4]!.measured, /500 MB .*10,000,000 events/);
+
+  const missed = checkTargets({
+    getappinfo: { rateLimit: 1e9, plain: load(20_000, 2), reused: load(9_999, 10.01), perCall: load(1, 1), thousandApps: load(1, 1) },
+    ingest: { floor: run('floor', 1_000_000, 50e6), pipeline: run('pipeline', 299_999, 600e6) },
+  });
+  assert.deepEqual(missed.map((t) => t.met), [false, false, false, false, false]);
+  assert.deepEqual(checkTargets({}), []);
+});
+
+test('profile summary charges each sample to the top frame until the next sample', () => {
+  const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 9 } });
+  const s = summarizeProfile({
+    nodes: [frame(1, '(root)', ''), frame(2, 'executeQuery', 'file:///w/node_modules/kysely/dist/esm/x.js'), frame(3, 'toDayReport', 'file:///w/dist/report/daily-report.js')],
+    samples: [2, 3, 2, 1],
+    timeDeltas: [5, 1000, 3000, 4000],
+  });
+  // The last sample has no successor, so it is charged nothing.
+  assert.equal(s.totalMs, 8);
+  assert.deepEqual(s.functions.map((f) => [f.name, f.ms]), [
+    ['executeQuery kysely:10', 5],
+    ['toDayReport report/daily-report:10', 3],
+    ['(root) (native/VM)', 0],
+  ]);
+  assert.equal(s.sources.find((x) => x.name === 'kysely')!.share, 5 / 8);
+  assert.equal(sourceOf('file:///w/node_modules/@fastify/compress/index.js'), '@fastify/compress');
+  assert.equal(sourceOf('node:internal/streams/readable'), 'node:internal/streams/readable');
+});

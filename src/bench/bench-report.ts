@@ -1,0 +1,95 @@
+/** One autocannon run against one server. */
+export interface LoadResult {
+  readonly label: string;
+  /** What served it: imstats (Fastify + SQLite) or the plain node:http server. */
+  readonly server: 'imstats' | 'plain';
+  /** Apps in the store (each with 30 days of statistics). */
+  readonly appsInStore: number;
+  /** Apps the requests rotate over. */
+  readonly appsCalled: number;
+  readonly userSig: 'reused' | 'per call' | 'none';
+  readonly connections: number;
+  readonly durationS: number;
+  /** Answers that were complete getappinfo answers (HTTP 200, full size). */
+  readonly requests: number;
+  readonly rps: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** HTTP 200 answers too short to be the full answer (an error envelope such as 60007). */
+  readonly shortAnswers: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  /** Size of one full answer body. */
+  readonly answerBytes: number;
+  /** CPU used, in cores (1 = one core busy all the time). */
+  readonly serverCores: number;
+  readonly clientCores: number;
+  /** UserSigs sent (warm-up included) and how many were distinct, for the per-call case. */
+  readonly userSigs?: { readonly sent: number; readonly distinct: number };
+}
+
+/** One child process reading an NDJSON file: the JSON.parse floor or the whole pipeline. */
+export interface IngestRun {
+  readonly label: string;
+  readonly mode: 'floor' | 'pipeline';
+  readonly events: number;
+  readonly bytes: number;
+  readonly seconds: number;
+  readonly eventsPerS: number;
+  /** Peak resident set size of the child (process.resourceUsage().maxRSS). */
+  readonly maxRssBytes: number;
+  /** CPU time of the child, in seconds (user + system). */
+  readonly cpuS: number;
+  readonly accepted?: number;
+  readonly rejected?: number;
+}
+
+/** One size of the ingestion scaling series; estimated rows are extrapolated, not run. */
+export interface ScaleIngestRow {
+  readonly events: number;
+  readonly estimated: boolean;
+  /** How the estimate was made, when estimated. */
+  readonly basis?: string;
+  readonly pipeline: IngestRun;
+  readonly floor?: IngestRun;
+}
+
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly quick: boolean;
+  readonly parts: readonly string[];
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly totalMemBytes: number;
+    readonly node: string;
+    readonly platform: string;
+  };
+  readonly notes: readonly string[];
+  readonly getappinfo?: {
+    /** The frequency limit the server ran with (raised from Tencent's 200/s so it never trips). */
+    readonly rateLimit: number;
+    readonly plain: LoadResult;
+    readonly reused: LoadResult;
+    readonly perCall: LoadResult;
+    readonly thousandApps: LoadResult;
+  };
+  readonly ingest?: {
+    readonly floor: IngestRun;
+    readonly pipeline: IngestRun;
+  };
+  readonly scale?: {
+    readonly ingest: readonly ScaleIngestRow[];
+    readonly getappinfo: readonly LoadResult[];
+  };
+  readonly targets: readonly TargetCheck[];
+}

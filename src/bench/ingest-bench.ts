@@ -1,0 +1,57 @@
+import { createWriteStream, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImEvent } from '../events/event.js';
+import { simulateEvents, writeNdjson } from '../simulate/index.js';
+import { addDays } from '../time/calendar-day.js';
+import { dayOfZone } from '../time/day-of.js';
+import { BenchChild } from './bench-child.js';
+import type { IngestRun } from './bench-report.js';
+
+/** The app the simulated events belong to. */
+export const INGEST_SDKAPPID = 1_400_000_001;
+const TIMEZONE = 'Asia/Shanghai';
+/** Simulated days; well inside the 35-day retention window, so every event is accepted. */
+const DAYS = 7;
+/** The default simulation makes about 89 events per user over 7 days plus the warm-up day. */
+const EVENTS_PER_USER = 70;
+
+/**
+ * Writes the first `events` events of a default simulation (about events / 70 users, 7 days
+ * ending yesterday) as NDJSON; the simulator overshoots and the stream is cut at exactly `events`.
+ */
+export async function writeEventsFile(path: string, events: number, seed = 1): Promise<{ events: number; bytes: number }> {
+  const start = addDays(dayOfZone(TIMEZONE).day(Date.now()), -DAYS);
+  const all = simulateEvents({ sdkappid: INGEST_SDKAPPID, users: Math.ceil(events / EVENTS_PER_USER), days: DAYS, seed, start, timezone: TIMEZONE });
+  function* firstN(): Generator<ImEvent> {
+    let n = 0;
+    for (const e of all) {
+      if (n++ === events) return;
+      yield e;
+    }
+  }
+  const out = createWriteStream(path);
+  const written = await writeNdjson(firstN(), out);
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  if (written.events !== events) throw new Error(`the simulation made only ${written.events} of ${events} events`);
+  return written;
+}
+
+/**
+ * One measurement in a fresh child process: `floor` reads the file and JSON.parses each line,
+ * `pipeline` runs ingestStream into a new SQLite file (parse, validate, aggregate, commit).
+ */
+export async function runIngest(mode: IngestRun['mode'], file: string, workDir: string, label: string, nodeFlags: readonly string[] = []): Promise<IngestRun> {
+  const db = join(workDir, `ingest-${process.hrtime.bigint()}.db`);
+  const args = mode === 'floor' ? ['floor', file] : ['pipeline', file, `sqlite:${db}`, String(INGEST_SDKAPPID), TIMEZONE];
+  const child = new BenchChild('./ingest-child.js', args, nodeFlags);
+  try {
+    const result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
+    if (mode === 'pipeline' && (result.rejected !== 0 || result.accepted !== result.events)) {
+      throw new Error(`ingestion rejected ${result.rejected} of ${result.events} events`);
+    }
+    return { label, mode, ...result };
+  } finally {
+    await child.exited;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+  }
+}

@@ -1,0 +1,54 @@
+// One ingestion measurement in its own process, so its peak memory (maxRSS) is its own. Prints
+// `result {json}` with the wall time of the read alone (opening and migrating excluded).
+//   node ingest-child.js floor FILE                                read lines, JSON.parse each, nothing else
+//   node ingest-child.js pipeline FILE DB_URL SDKAPPID TIMEZONE    ingestStream into a fresh database
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Ingestor } from '../ingest/ingestor.js';
+import { ingestStream } from '../ingest/ingest-stream.js';
+import { AppsRepo } from '../store/apps-repo.js';
+import { SqlBatchStore } from '../store/sql-batch-store.js';
+import { openStore } from '../store/store.js';
+
+const [mode, file, dbUrl, sdkappid, timezone] = process.argv.slice(2);
+const bytes = statSync(file!).size;
+
+function report(fields: Record<string, number>, startMs: number, startCpu: NodeJS.CpuUsage): void {
+  const seconds = (performance.now() - startMs) / 1000;
+  const cpu = process.cpuUsage(startCpu);
+  const result = {
+    ...fields,
+    bytes,
+    seconds,
+    eventsPerS: fields.events! / seconds,
+    // maxRSS is in kibibytes.
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+  };
+  process.stdout.write(`result ${JSON.stringify(result)}\n`);
+}
+
+if (mode === 'floor') {
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
+  let events = 0;
+  // The same line splitting ingestStream uses, then JSON.parse: the cheapest honest read.
+  for await (const line of createInterface({ input: createReadStream(file!), crlfDelay: Infinity })) {
+    if (line.length === 0) continue;
+    JSON.parse(line);
+    events++;
+  }
+  report({ events }, start, startCpu);
+} else if (mode === 'pipeline') {
+  const store = await openStore(dbUrl!);
+  const apps = new AppsRepo(store);
+  await apps.create({ sdkappid: Number(sdkappid), name: 'Bench App', timezone: timezone!, createdAt: Date.now() - 60 * 86_400_000 });
+  const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone);
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
+  const summary = await ingestStream(ingestor, createReadStream(file!));
+  report({ events: summary.lines, accepted: summary.accepted, rejected: summary.rejected }, start, startCpu);
+  await store.close();
+} else {
+  throw new Error('usage: ingest-child.js floor FILE | pipeline FILE DB_URL SDKAPPID TIMEZONE');
+}

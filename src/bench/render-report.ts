@@ -1,0 +1,99 @@
+import type { BenchReport, IngestRun, LoadResult } from './bench-report.js';
+import { formatCount, formatMB, formatMs, formatRatio, formatSeconds, formatTable } from './format-table.js';
+
+const cores = (c: number) => (Number.isFinite(c) ? c.toFixed(2) : '–');
+
+function loadRow(r: LoadResult, plainRps?: number): string[] {
+  return [
+    r.label,
+    formatCount(r.rps),
+    plainRps === undefined ? '' : formatRatio(r.rps / plainRps),
+    formatMs(r.p50Ms),
+    formatMs(r.p99Ms),
+    cores(r.serverCores),
+    cores(r.clientCores),
+  ];
+}
+
+function ingestRow(r: IngestRun, floor?: IngestRun): string[] {
+  return [
+    r.label,
+    formatCount(r.eventsPerS),
+    floor ? formatRatio(r.eventsPerS / floor.eventsPerS) : '',
+    formatSeconds(r.seconds),
+    formatMB(r.maxRssBytes),
+    cores(r.cpuS / r.seconds),
+  ];
+}
+
+/** The report as Markdown tables (also readable in a terminal): one per part, then the targets. */
+export function renderReport(report: BenchReport): string {
+  const out: string[] = [];
+  const m = report.machine;
+  out.push(`imstats benchmark${report.quick ? ' (--quick)' : ''}, ${report.finishedAt}: ${m.cpus} × ${m.cpuModel}, ${formatMB(m.totalMemBytes)} RAM, Node ${m.node}`);
+
+  const g = report.getappinfo;
+  if (g) {
+    const r = g.reused;
+    out.push(
+      '',
+      `getappinfo: full 30-day, 32-field answer (${formatCount(r.answerBytes)} bytes), autocannon on loopback, ${r.connections} connections, ${formatSeconds(r.durationS)} per row; CPU in cores`,
+      formatTable(
+        [{ header: 'case' }, { header: 'req/s', align: 'right' }, { header: 'vs plain', align: 'right' }, { header: 'p50', align: 'right' }, { header: 'p99', align: 'right' }, { header: 'server CPU', align: 'right' }, { header: 'client CPU', align: 'right' }],
+        [loadRow(g.plain), loadRow(g.reused, g.plain.rps), loadRow(g.perCall, g.plain.rps), loadRow(g.thousandApps, g.plain.rps)],
+      ),
+    );
+  }
+
+  const i = report.ingest;
+  if (i) {
+    out.push(
+      '',
+      `Ingestion: ${formatCount(i.pipeline.events)} simulated events, ${formatMB(i.pipeline.bytes)} of NDJSON, one child process per row; CPU in cores`,
+      formatTable(
+        [{ header: 'case' }, { header: 'events/s', align: 'right' }, { header: 'vs floor', align: 'right' }, { header: 'time', align: 'right' }, { header: 'peak RSS', align: 'right' }, { header: 'CPU', align: 'right' }],
+        [ingestRow(i.floor), ingestRow(i.pipeline, i.floor)],
+      ),
+    );
+  }
+
+  const s = report.scale;
+  if (s?.ingest.length) {
+    out.push(
+      '',
+      'Scaling: ingestion into SQLite as the file grows',
+      formatTable(
+        [{ header: 'events' }, { header: 'events/s', align: 'right' }, { header: 'time', align: 'right' }, { header: 'peak RSS', align: 'right' }, { header: 'JSON.parse floor', align: 'right' }, { header: 'vs floor', align: 'right' }, { header: 'note' }],
+        s.ingest.map((row) => [
+          formatCount(row.events),
+          formatCount(row.pipeline.eventsPerS),
+          formatSeconds(row.pipeline.seconds),
+          row.estimated ? '–' : formatMB(row.pipeline.maxRssBytes),
+          row.floor ? formatCount(row.floor.eventsPerS) : '–',
+          row.floor ? formatRatio(row.pipeline.eventsPerS / row.floor.eventsPerS) : '–',
+          row.estimated ? `ESTIMATE: ${row.basis}` : 'measured',
+        ]),
+      ),
+    );
+  }
+  if (s?.getappinfo.length) {
+    out.push(
+      '',
+      'Scaling: getappinfo with N apps × 30 days in the store, calls rotating over all N (each app its own reused UserSig)',
+      formatTable(
+        [{ header: 'apps' }, { header: 'req/s', align: 'right' }, { header: 'p50', align: 'right' }, { header: 'p99', align: 'right' }, { header: 'server CPU', align: 'right' }, { header: 'client CPU', align: 'right' }],
+        s.getappinfo.map((r) => [formatCount(r.appsInStore), formatCount(r.rps), formatMs(r.p50Ms), formatMs(r.p99Ms), cores(r.serverCores), cores(r.clientCores)]),
+      ),
+    );
+  }
+
+  if (report.targets.length) {
+    out.push(
+      '',
+      'Targets',
+      formatTable([{ header: 'target' }, { header: 'measured' }, { header: 'met' }], report.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : 'NO'])),
+    );
+  }
+  if (report.notes.length) out.push('', 'Notes', ...report.notes.map((n) => `- ${n}`));
+  return out.join('\n');
+}

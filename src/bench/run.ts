@@ -1,0 +1,147 @@
+// `npm run bench [-- --quick] [-- --only getappinfo|ingest|scale]`: the benchmark suite (issue 7).
+// Prints Markdown tables on stdout (progress on stderr) and writes the figures as JSON.
+// IMSTATS_BENCH_PROF=DIR runs every server and ingestion child under `node --cpu-prof` into DIR.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { BENCH_USAGE, BenchArgsError, parseBenchArgs, type BenchArgs } from './bench-args.js';
+import type { BenchReport, IngestRun, ScaleIngestRow } from './bench-report.js';
+import { checkTargets } from './check-targets.js';
+import { benchGetAppInfo } from './getappinfo-bench.js';
+import { runIngest, writeEventsFile } from './ingest-bench.js';
+import { renderReport } from './render-report.js';
+
+/** The server's frequency limit during the benchmark, far above any rate this machine reaches. */
+const BENCH_RATE_LIMIT = 1_000_000_000;
+
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof BenchArgsError)) throw err;
+  console.error(`${err.message}\n${BENCH_USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(BENCH_USAGE);
+  process.exit(0);
+}
+
+const startedMs = Date.now();
+const log = (line: string) => process.stderr.write(`[${((Date.now() - startedMs) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const profDir = process.env.IMSTATS_BENCH_PROF;
+const childFlags = profDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`] : [];
+const workDir = mkdtempSync(join(tmpdir(), 'imstats-bench-'));
+const wants = (part: BenchArgs['only'][number]) => args.only.includes(part);
+
+const plan = args.quick
+  ? { durationS: 3, warmupS: 1, mainEvents: 300_000, scaleEvents: [300_000, 1_000_000] }
+  : { durationS: 10, warmupS: 2, mainEvents: 1_000_000, scaleEvents: [1_000_000, 10_000_000] };
+const ESTIMATED_EVENTS = 100_000_000;
+const SCALE_APPS = [1, 100, 10_000];
+const notes: string[] = [
+  `${cpus().length} CPU cores, nothing pinned: the getappinfo server runs in a child process and autocannon in the parent, so each has roughly one core; ingestion runs alone in a child process (one core: Node and better-sqlite3 run it on one thread).`,
+];
+
+let report: BenchReport | undefined;
+try {
+  const parts: { -readonly [K in 'getappinfo' | 'ingest' | 'scale']?: BenchReport[K] } = {};
+
+  if (wants('getappinfo') || wants('scale')) {
+    notes.push(
+      `The server's frequency limit was raised to ${BENCH_RATE_LIMIT.toLocaleString('en-US')} calls/s per app (buildApp rateLimit; Tencent's and the default is 200/s), so the load measures the work, not 60007 refusals.`,
+      'Latency is measured per response in the load generator (sub-millisecond; autocannon\'s own histogram rounds to whole ms); only complete answers count, an HTTP 200 error envelope would be counted as short.',
+    );
+    const g = await benchGetAppInfo({
+      workDir,
+      durationS: plan.durationS,
+      warmupS: plan.warmupS,
+      connections: 10,
+      rateLimit: BENCH_RATE_LIMIT,
+      main: wants('getappinfo'),
+      scaleApps: wants('scale') ? SCALE_APPS : [],
+      serverFlags: childFlags,
+      log,
+    });
+    if (g.main) {
+      parts.getappinfo = { rateLimit: BENCH_RATE_LIMIT, ...g.main };
+      notes.push(
+        'The "new UserSig per call" row sends UserSigs signed beforehand (a pool, so signing costs the client nothing during the run); autocannon builds each of those requests anew (setupRequest), as it does for the rows rotating over apps.',
+      );
+      const u = g.main.perCall.userSigs;
+      if (u && u.sent > u.distinct) notes.push(`The UserSig pool wrapped: ${u.sent} sent, ${u.distinct} distinct.`);
+    }
+    if (g.scale.length) parts.scale = { ingest: [], getappinfo: g.scale };
+  }
+
+  const files = new Map<number, string>();
+  const eventsFile = async (events: number) => {
+    let file = files.get(events);
+    if (!file) {
+      file = join(workDir, `events-${events}.ndjson`);
+      log(`ingest: simulating ${events.toLocaleString('en-US')} events to NDJSON`);
+      await writeEventsFile(file, events);
+      files.set(events, file);
+    }
+    return file;
+  };
+  const measured = new Map<number, { floor: IngestRun; pipeline: IngestRun }>();
+  const measure = async (events: number) => {
+    let m = measured.get(events);
+    if (!m) {
+      const file = await eventsFile(events);
+      const n = events.toLocaleString('en-US');
+      log(`ingest: JSON.parse floor, ${n} events`);
+      const floor = await runIngest('floor', file, workDir, 'read + JSON.parse each line (floor)', childFlags);
+      log(`ingest: pipeline into SQLite, ${n} events`);
+      const pipeline = await runIngest('pipeline', file, workDir, 'ingestStream into SQLite (parse, validate, aggregate, commit)', childFlags);
+      m = { floor, pipeline };
+      measured.set(events, m);
+      // Big files are not needed again.
+      if (events > plan.mainEvents) rmSync(file, { force: true });
+    }
+    return m;
+  };
+
+  if (wants('ingest')) parts.ingest = await measure(plan.mainEvents);
+  if (wants('scale')) {
+    const rows: ScaleIngestRow[] = [];
+    for (const events of plan.scaleEvents) rows.push({ events, estimated: false, ...(await measure(events)) });
+    const basis = rows[rows.length - 1]!;
+    const n = basis.events.toLocaleString('en-US');
+    const estimate = (r: IngestRun): IngestRun => ({ ...r, label: `${r.label} (estimated)`, events: ESTIMATED_EVENTS, bytes: (r.bytes / r.events) * ESTIMATED_EVENTS, seconds: ESTIMATED_EVENTS / r.eventsPerS, maxRssBytes: Number.NaN, cpuS: (r.cpuS / r.events) * ESTIMATED_EVENTS });
+    rows.push({
+      events: ESTIMATED_EVENTS,
+      estimated: true,
+      basis: `not run; time = events / the ${n}-event run's rate`,
+      pipeline: estimate(basis.pipeline),
+      floor: estimate(basis.floor!),
+    });
+    notes.push(
+      `Ingestion of ${ESTIMATED_EVENTS.toLocaleString('en-US')} events is an ESTIMATE, not a run: its time is extrapolated from the throughput of the ${n}-event run (about ${Math.round((ESTIMATED_EVENTS / basis.pipeline.eventsPerS) / 60)} minutes). Per-user tables grow with the users seen, so the real rate may be somewhat lower.`,
+    );
+    parts.scale = { getappinfo: parts.scale?.getappinfo ?? [], ingest: rows };
+  }
+  if (wants('ingest') || wants('scale')) {
+    notes.push('Simulated events: the default simulator workload (logins, messages, groups, pushes, callbacks) over 7 days plus a warm-up day, cut at exactly N events; every event is accepted. The floor reads lines the way ingestStream does (readline) and JSON.parses each.');
+  }
+
+  report = {
+    startedAt: new Date(startedMs).toISOString(),
+    finishedAt: new Date().toISOString(),
+    quick: args.quick,
+    parts: args.only,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemBytes: totalmem(), node: process.versions.node, platform: `${process.platform} ${process.arch}` },
+    notes,
+    ...parts,
+    targets: checkTargets(parts),
+  };
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+console.log(renderReport(report));
+const out = resolve(args.out);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nwrote ${out} (${((Date.now() - startedMs) / 1000).toFixed(0)} s)`);
