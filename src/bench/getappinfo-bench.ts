@@ -54,7 +54,8 @@ async function startServer(args: readonly string[], flags: readonly string[] = [
 }
 
 async function seededStore(workDir: string, apps: number): Promise<{ dbUrl: string; apps: SeededApp[] }> {
-  const dbUrl = `sqlite:${join(workDir, `apps-${apps}.db`)}`;
+  // A bare file path is the embedded database (store/database-url.ts).
+  const dbUrl = join(workDir, `apps-${apps}.db`);
   const store = await openStore(dbUrl);
   try {
     return { dbUrl, apps: await seedApps(store, { apps }) };

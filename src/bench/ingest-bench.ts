@@ -41,8 +41,9 @@ export async function writeEventsFile(path: string, events: number, seed = 1): P
  * `pipeline` runs ingestStream into a new SQLite file (parse, validate, aggregate, commit).
  */
 export async function runIngest(mode: IngestRun['mode'], file: string, workDir: string, label: string, nodeFlags: readonly string[] = []): Promise<IngestRun> {
+  // A bare file path is the embedded database (store/database-url.ts).
   const db = join(workDir, `ingest-${process.hrtime.bigint()}.db`);
-  const args = mode === 'floor' ? ['floor', file] : ['pipeline', file, `sqlite:${db}`, String(INGEST_SDKAPPID), TIMEZONE];
+  const args = mode === 'floor' ? ['floor', file] : ['pipeline', file, db, String(INGEST_SDKAPPID), TIMEZONE];
   const child = new BenchChild('./ingest-child.js', args, nodeFlags);
   try {
     const result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
