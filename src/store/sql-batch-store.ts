@@ -170,7 +170,10 @@ class SqlBatchTransaction implements BatchTransaction {
       await this.tx
         .deleteFrom(table)
         .where('sdkappid', '=', sdkappid)
-        .where(({ eb, or, and, ref }) => or(list.map(([x, y]) => and([eb(ref(a), '=', x as never), eb(ref(b), '=', y as never)]))))
+        // A row-value IN list, not `(a = ? and b = ?) or …`: SQLite plans the OR form as a scan of
+        // all the app's rows (index on sdkappid only), which grew quadratically with the tables
+        // (10M simulated events: 8.3 s of 67 s in these deletes); the tuple list is index lookups.
+        .where(({ eb, refTuple, tuple }) => eb(refTuple(a as never, b as never), 'in', list.map(([x, y]) => tuple(x as never, y as never))))
         .execute();
     }
   }
