@@ -1,4 +1,4 @@
-import { COUNTED_FIELDS, NET_FIELDS, zeroCounters, type Counters, type NetField } from '../catalog/fields.js';
+import { COUNTED_FIELDS, NET_FIELDS, type Counters, type NetField } from '../catalog/fields.js';
 import type { Store } from './store.js';
 import { guard, toNumber } from './store-error.js';
 
@@ -17,6 +17,18 @@ export interface StoredRange {
   /** The series' first bucket with data, if any. */
   readonly firstBucket: string | undefined;
 }
+
+/**
+ * A row's counted columns as Counters, every value through toNumber. Compiled once from the
+ * catalog into one object literal: the obvious loop (`counters[f] = …` over 29 names) is a
+ * megamorphic keyed store per field, and with 30 rows per getappinfo call it cost ~40 µs a call
+ * (a fifth of the JavaScript time of the answer). Field names are checked to be identifiers.
+ */
+const countersOf = ((): ((row: Record<string, unknown>, decode: typeof toNumber) => Counters) => {
+  for (const f of COUNTED_FIELDS) if (!/^[A-Za-z_]\w*$/.test(f)) throw new Error(`field name ${f} is not an identifier`);
+  const body = `return {${COUNTED_FIELDS.map((f) => `${f}: decode(row.${f}, '${f}')`).join(', ')}};`;
+  return new Function('row', 'decode', body) as (row: Record<string, unknown>, decode: typeof toNumber) => Counters;
+})();
 
 /** Reads the stats table; two queries whatever the number of events behind the numbers. */
 export class StatsRepo {
@@ -41,11 +53,7 @@ export class StatsRepo {
           .executeTakeFirst(),
       ]);
       const buckets = new Map<string, Counters>();
-      for (const row of rows) {
-        const counters = zeroCounters();
-        for (const f of COUNTED_FIELDS) counters[f] = toNumber(row[f], f);
-        buckets.set(row.bucket, counters);
-      }
+      for (const row of rows) buckets.set(row.bucket, countersOf(row, toNumber));
       const netBefore = {} as Record<NetField, number>;
       for (const f of NET_FIELDS) netBefore[f] = before?.[f] == null ? 0 : toNumber(before[f], f);
       const firstBefore = (before?.first as string | null | undefined) ?? undefined;
