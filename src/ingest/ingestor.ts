@@ -67,11 +67,13 @@ export class Ingestor {
     const ctx = { nowMs, retentionDays: this.retentionDays, defaultSdkappid: options.sdkappid };
     const events: ImEvent[] = [];
     const errors: Rejection[] = [...earlier];
+    // The zone from the cache when there: awaiting #zone for every event (a microtask each) cost
+    // about 4% of ingestion.
     for (const { line, value } of values) {
       const v = validateEvent(value, ctx);
       if (!v.ok) {
         errors.push({ line, reason: v.reason });
-      } else if (!(await this.#zone(v.event.sdkappid))) {
+      } else if (!(this.#zones.get(v.event.sdkappid) ?? (await this.#zone(v.event.sdkappid)))) {
         errors.push({ line, reason: `unknown app ${v.event.sdkappid}` });
       } else {
         events.push(v.event);
