@@ -30,10 +30,10 @@ export interface LoadResult {
   readonly userSigs?: { readonly sent: number; readonly distinct: number };
 }
 
-/** One child process reading an NDJSON file: the JSON.parse floor or the whole pipeline. */
+/** One child process reading an NDJSON file: the JSON.parse floor (plain or through readline) or the whole pipeline. */
 export interface IngestRun {
   readonly label: string;
-  readonly mode: 'floor' | 'pipeline';
+  readonly mode: 'floor' | 'readline-floor' | 'pipeline';
   readonly events: number;
   readonly bytes: number;
   readonly seconds: number;
@@ -85,6 +85,8 @@ export interface BenchReport {
   };
   readonly ingest?: {
     readonly floor: IngestRun;
+    /** The floor with ingestStream's line splitting (node:readline): how much of the gap is reading lines. */
+    readonly readlineFloor?: IngestRun;
     readonly pipeline: IngestRun;
   };
   readonly scale?: {

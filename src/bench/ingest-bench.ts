@@ -38,12 +38,13 @@ export async function writeEventsFile(path: string, events: number, seed = 1): P
 
 /**
  * One measurement in a fresh child process: `floor` reads the file and JSON.parses each line,
- * `pipeline` runs ingestStream into a new SQLite file (parse, validate, aggregate, commit).
+ * `readline-floor` does the same through node:readline, `pipeline` runs ingestStream into a new
+ * SQLite file (parse, validate, aggregate, commit).
  */
 export async function runIngest(mode: IngestRun['mode'], file: string, workDir: string, label: string, nodeFlags: readonly string[] = []): Promise<IngestRun> {
   // A bare file path is the embedded database (store/database-url.ts).
   const db = join(workDir, `ingest-${process.hrtime.bigint()}.db`);
-  const args = mode === 'floor' ? ['floor', file] : ['pipeline', file, db, String(INGEST_SDKAPPID), TIMEZONE];
+  const args = mode === 'pipeline' ? ['pipeline', file, db, String(INGEST_SDKAPPID), TIMEZONE] : [mode, file];
   const child = new BenchChild('./ingest-child.js', args, nodeFlags);
   try {
     const result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
