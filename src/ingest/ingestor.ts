@@ -15,6 +15,8 @@ export interface IngestorOptions {
   readonly retentionDays?: number;
   /** Unix ms; default Date.now. */
   readonly clock?: () => number;
+  /** Called after a batch changed these apps' numbers (caches of answers listen). */
+  readonly onApplied?: (sdkappids: ReadonlySet<number>) => void;
 }
 
 export interface IngestBatchOptions {
@@ -40,6 +42,7 @@ export interface IngestResult {
 export class Ingestor {
   readonly retentionDays: number;
   readonly #clock: () => number;
+  readonly #onApplied: ((sdkappids: ReadonlySet<number>) => void) | undefined;
   readonly #zones = new Map<number, DayOf>();
 
   constructor(
@@ -49,6 +52,7 @@ export class Ingestor {
   ) {
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.#clock = options.clock ?? Date.now;
+    this.#onApplied = options.onApplied;
   }
 
   async #zone(sdkappid: number): Promise<DayOf | undefined> {
@@ -89,6 +93,7 @@ export class Ingestor {
         dayOf: (id) => this.#zones.get(id)!,
       });
       duplicate = !result.applied;
+      if (result.applied && events.length > 0) this.#onApplied?.(new Set(events.map((e) => e.sdkappid)));
     }
     return { accepted: events.length, rejected: errors.length, errors, duplicate };
   }

@@ -79,7 +79,7 @@ export class Child {
 
 /** The real `imstats serve` on 127.0.0.1, a free port (the frequency limit out of the way: tests poll fast). */
 export function imstatsServe(dbUrl: string): Child {
-  return new Child('imstats serve', './imstats-cli.js', ['serve', '--db', dbUrl, '--host', '127.0.0.1', '--port', '0', '--rate-limit', '1000000']);
+  return new Child('imstats serve', './imstats-cli.js', ['serve', '--db', dbUrl, '--host', '127.0.0.1', '--port', '0', '--rate-limit', '1000000', '--answer-cache-ms', '0']);
 }
 
 /** The base URL an `imstats serve` child printed. */

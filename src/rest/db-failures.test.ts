@@ -89,22 +89,39 @@ describe('database failures answer 1300xx over HTTP 200, and the next call after
     assert.equal(codeOf(await h.call({ body: '{}' })), 0);
   });
 
+  function bumpVersion(db: BetterSqlite3.Database): void {
+    db.prepare('update app_state set version = version + 1 where sdkappid = ?').run(SDKAPPID);
+  }
+
   test('130011: a query fails (the stats table is gone); put back, the next call succeeds', async () => {
-    withOther(path, (db) => db.exec('alter table stats rename to stats_moved'));
+    // Writers bump the app's data version (as ingestion does), so the answer is not served from cache.
+    withOther(path, (db) => {
+      db.exec('alter table stats rename to stats_moved');
+      bumpVersion(db);
+    });
     const env = envelopeOf(await h.call({ body: '{}' }));
     assert.equal(env.ErrorCode, 130011, env.ErrorInfo);
     assert.match(env.ErrorInfo, /query failed/);
     assert.ok(!/stats|sql/i.test(env.ErrorInfo), 'no SQL detail in ErrorInfo');
-    withOther(path, (db) => db.exec('alter table stats_moved rename to stats'));
+    withOther(path, (db) => {
+      db.exec('alter table stats_moved rename to stats');
+      bumpVersion(db);
+    });
     assert.equal(envelopeOf(await h.call({ body: '{}' })).Result![0]!.LoginTimes, '5');
   });
 
   test('130012: a stored value cannot be decoded; repaired, the next call succeeds', async () => {
-    withOther(path, (db) => db.prepare("update stats set LoginTimes = 'five' where sdkappid = ?").run(SDKAPPID));
+    withOther(path, (db) => {
+      db.prepare("update stats set LoginTimes = 'five' where sdkappid = ?").run(SDKAPPID);
+      bumpVersion(db);
+    });
     const env = envelopeOf(await h.call({ body: '{}' }));
     assert.equal(env.ErrorCode, 130012, env.ErrorInfo);
     assert.match(env.ErrorInfo, /could not be decoded/);
-    withOther(path, (db) => db.prepare('update stats set LoginTimes = 6 where sdkappid = ?').run(SDKAPPID));
+    withOther(path, (db) => {
+      db.prepare('update stats set LoginTimes = 6 where sdkappid = ?').run(SDKAPPID);
+      bumpVersion(db);
+    });
     assert.equal(envelopeOf(await h.call({ body: '{}' })).Result![0]!.LoginTimes, '6');
   });
 

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { FailureBrake, FrequencyLimiter } from '../limits/index.js';
 import type { VerifiedUserSigCache } from '../usersig/index.js';
 import type { AppCache } from './app-cache.js';
+import type { AnswerCache } from './answer-cache.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 
 /**
@@ -14,6 +15,8 @@ export interface RestContext {
   readonly store: Store;
   readonly apps: AppCache;
   readonly stats: StatsRepo;
+  /** Serialised getappinfo answers, valid while the app's data version is unchanged. */
+  readonly answers: AnswerCache;
   /** The ingestion pipeline behind /v4/imstats/ingest and the callback receiver. */
   readonly ingestor: Ingestor;
   readonly userSigs: VerifiedUserSigCache;

@@ -63,7 +63,8 @@ export async function openRestHarness(database: TestDatabaseKind | Store, config
   const apps = new AppsRepo(store);
   await apps.create({ sdkappid: SDKAPPID, name: 'Demo App', company: 'ACME Ltd', secretKey: KEY, createdAt: NOW_MS - 60 * DAY_MS });
   const clock = fakeClock(NOW_MS);
-  const app = buildApp({ store, nowMs: clock, ...config });
+  // Answers are checked against the data version on every call unless a suite asks for a TTL.
+  const app = buildApp({ store, nowMs: clock, answerCacheTtlMs: 0, ...config });
   await app.ready();
 
   const sign = (options: SignOptions = {}) =>
@@ -104,6 +105,9 @@ export async function openRestHarness(database: TestDatabaseKind | Store, config
         .insertInto('stats')
         .values({ sdkappid, grain: 'day', bucket, dim: '', ...zeroCounters(), ...values })
         .execute();
+      // Writers bump the app's data version, as ingestion does, so no cached answer outlives the data.
+      await store.dialect.ignoreDuplicates(store.db.insertInto('app_state').values({ sdkappid, presence_clock: 0, online_users: 0, version: 0 })).execute();
+      await store.db.updateTable('app_state').set((eb) => ({ version: eb('version', '+', 1) })).where('sdkappid', '=', sdkappid).execute();
     },
     async close() {
       await app.close();

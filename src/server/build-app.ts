@@ -3,6 +3,7 @@ import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { FailureBrake, FrequencyLimiter } from '../limits/index.js';
 import { AppCache, DEFAULT_APP_CACHE_TTL_MS } from '../rest/app-cache.js';
+import { AnswerCache, DEFAULT_ANSWER_CACHE_TTL_MS } from '../rest/answer-cache.js';
 import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from '../rest/envelope.js';
 import { ERROR_CODES } from '../rest/error-codes.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../rest/raw-body.js';
@@ -57,6 +58,11 @@ export interface AppConfig {
   readonly retentionDays?: number;
   /** How long apps are cached in memory; default 1 s (several nodes may share one database). */
   readonly appCacheTtlMs?: number;
+  /**
+   * How long a getappinfo answer is served without checking the app's data version; default
+   * DEFAULT_ANSWER_CACHE_TTL_MS (1 s): another node's writes show within that. 0 checks every call.
+   */
+  readonly answerCacheTtlMs?: number;
   /** Verified UserSigs kept; default 10 000. */
   readonly userSigCacheEntries?: number;
   /** Largest /v4 body; default 1 MiB. */
@@ -103,11 +109,17 @@ export function buildApp(config: AppConfig): FastifyInstance {
 
   const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const apps = new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs });
+  const answers = new AnswerCache({ ttlMs: config.answerCacheTtlMs ?? DEFAULT_ANSWER_CACHE_TTL_MS });
   const ctx: RestContext = {
     store: config.store,
     apps,
     stats: new StatsRepo(config.store),
-    ingestor: new Ingestor(new SqlBatchStore(config.store), async (id) => (await apps.get(id))?.timezone, { retentionDays, clock: nowMs }),
+    answers,
+    ingestor: new Ingestor(new SqlBatchStore(config.store), async (id) => (await apps.get(id))?.timezone, {
+      retentionDays,
+      clock: nowMs,
+      onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
+    }),
     userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
     frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, clock: nowMs }),
     brake: new FailureBrake({ ...(config.brakeThreshold !== undefined ? { threshold: config.brakeThreshold } : {}), clock: nowMs }),

@@ -34,6 +34,18 @@ const countersOf = ((): ((row: Record<string, unknown>, decode: typeof toNumber)
 export class StatsRepo {
   constructor(private readonly store: Store) {}
 
+  /**
+   * The app's data version: bumped by every ingested batch under the app's lock, so an answer
+   * made at one version stays true until it changes (0 before any batch).
+   */
+  dataVersion(sdkappid: number): Promise<number> {
+    const { db, dialect } = this.store;
+    return guard(dialect, 'reading the data version', async () => {
+      const row = await db.selectFrom('app_state').select('version').where('sdkappid', '=', sdkappid).executeTakeFirst();
+      return row ? toNumber(row.version, 'app_state.version') : 0;
+    });
+  }
+
   readRange(key: SeriesKey, from: string, to: string): Promise<StoredRange> {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {

@@ -2,13 +2,14 @@ import { access } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { buildApp, DEFAULT_RATE_LIMIT } from '../../server/build-app.js';
+import { DEFAULT_ANSWER_CACHE_TTL_MS } from '../../rest/answer-cache.js';
 import { DEFAULT_PORT, listen } from '../../server/listen.js';
 import { makeUserSig } from '../../usersig/index.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
 import { databaseOption, openCliStore } from '../database-option.js';
 import { DEFAULT_DEMO_USERS, DEMO_ADMIN, ensureDemoApp } from '../demo-app.js';
-import { port, positiveInt } from '../parse-args.js';
+import { port, positiveInt, wholeNumber } from '../parse-args.js';
 
 interface Options {
   readonly port?: number;
@@ -16,6 +17,7 @@ interface Options {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly rateLimit: number;
+  readonly answerCacheMs: number;
   readonly demo?: boolean;
   readonly demoUsers: number;
   readonly log?: boolean;
@@ -36,6 +38,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
     .option('--rate-limit <n>', 'getappinfo calls per second per SDKAppID', positiveInt, DEFAULT_RATE_LIMIT)
+    .option('--answer-cache-ms <n>', "serve a getappinfo answer this long without checking whether the app's data changed (0: check every call)", wholeNumber, DEFAULT_ANSWER_CACHE_TTL_MS)
     .option('--demo', 'create a demo app with 30 simulated days on first start (reused later) and print how to call it')
     .option('--demo-users <n>', 'users of the simulated demo app', positiveInt, DEFAULT_DEMO_USERS)
     .option('--log', 'log requests as JSON lines on stdout (UserSigs redacted)')
@@ -60,6 +63,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
     const app = buildApp({
       store,
       rateLimit: o.rateLimit,
+      answerCacheTtlMs: o.answerCacheMs,
       nowMs: ctx.now,
       logger: o.log ?? false,
       logStream: { write: (line) => ctx.io.out(line) },

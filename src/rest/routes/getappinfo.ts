@@ -16,13 +16,22 @@ import { GETAPPINFO_RESPONSE_SCHEMA } from './getappinfo-response-schema.js';
  * within the retention window, today included.
  */
 export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
-  fastify.post('/openconfigsvr/getappinfo', { schema: { response: GETAPPINFO_RESPONSE_SCHEMA } }, async (request) => {
+  fastify.post('/openconfigsvr/getappinfo', { schema: { response: GETAPPINFO_RESPONSE_SCHEMA } }, async (request, reply) => {
     const { app } = callerOf(request);
     const asked = parseGetAppInfoRequest(rawBodyOf(request));
     const nowMs = ctx.nowMs();
     const range = asked.range ? checkedRange(asked.range, app, nowMs, ctx.retentionDays) : defaultWindow(app, nowMs);
+    // The same question about unchanged data gets the same bytes (see AnswerCache).
+    const key = `${range.from}|${range.to}|${asked.fields?.join(',') ?? '*'}`;
+    const fresh = ctx.answers.fresh(app, key, nowMs);
+    if (fresh) return reply.send(fresh);
+    const version = await ctx.stats.dataVersion(app.sdkappid);
+    const current = ctx.answers.current(app, key, version, nowMs);
+    if (current) return reply.send(current);
     const days = await dailyReport(ctx.stats, app, range);
-    return successEnvelope(asked.fields ? days.map((day) => pick(day, asked.fields!)) : days);
+    const body = Buffer.from(reply.serialize(successEnvelope(asked.fields ? days.map((day) => pick(day, asked.fields!)) : days)) as string);
+    ctx.answers.store(app, key, version, body, nowMs);
+    return reply.send(body);
   });
 };
 

@@ -1,0 +1,74 @@
+import type { App } from '../store/apps-repo.js';
+
+/** How long an answer is served without asking the database whether the app's data changed: 1 s. */
+export const DEFAULT_ANSWER_CACHE_TTL_MS = 1000;
+/** Answers kept at most (oldest dropped): 10 000. */
+export const DEFAULT_ANSWER_CACHE_ENTRIES = 10_000;
+
+export interface AnswerCacheOptions {
+  /** Default DEFAULT_ANSWER_CACHE_TTL_MS; 0 checks the data version on every call. */
+  readonly ttlMs?: number;
+  /** Default DEFAULT_ANSWER_CACHE_ENTRIES. */
+  readonly maxEntries?: number;
+}
+
+interface Entry {
+  /** The app object the answer was made for: a renamed app or new baselines is another object. */
+  readonly app: App;
+  /** The app's data version (app_state.version) read before the answer was made. */
+  readonly version: number;
+  readonly body: Buffer;
+  checkedAt: number;
+}
+
+/**
+ * Serialised getappinfo answers. An answer stands while the app's data version is unchanged
+ * (every ingested batch bumps it under the app's lock); within `ttlMs` of the last check it is
+ * served without asking, so a node may lag another node's writes by at most that long. Batches
+ * ingested by this process forget the app's answers at once.
+ */
+export class AnswerCache {
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #entries = new Map<string, Entry>();
+  readonly #keysOf = new Map<number, Set<string>>();
+
+  constructor(options: AnswerCacheOptions = {}) {
+    this.#ttlMs = options.ttlMs ?? DEFAULT_ANSWER_CACHE_TTL_MS;
+    this.#maxEntries = options.maxEntries ?? DEFAULT_ANSWER_CACHE_ENTRIES;
+  }
+
+  /** An answer checked less than ttlMs ago, for this very app object. */
+  fresh(app: App, key: string, nowMs: number): Buffer | undefined {
+    const entry = this.#entries.get(`${app.sdkappid}|${key}`);
+    return entry?.app === app && nowMs - entry.checkedAt < this.#ttlMs ? entry.body : undefined;
+  }
+
+  /** An answer made at `version` (the app's current data version), marked as checked now. */
+  current(app: App, key: string, version: number, nowMs: number): Buffer | undefined {
+    const entry = this.#entries.get(`${app.sdkappid}|${key}`);
+    if (entry?.app !== app || entry.version !== version) return undefined;
+    entry.checkedAt = nowMs;
+    return entry.body;
+  }
+
+  store(app: App, key: string, version: number, body: Buffer, nowMs: number): void {
+    const id = `${app.sdkappid}|${key}`;
+    this.#entries.delete(id);
+    if (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+      this.#keysOf.get(Number(oldest.slice(0, oldest.indexOf('|'))))?.delete(oldest);
+    }
+    this.#entries.set(id, { app, version, body, checkedAt: nowMs });
+    let keys = this.#keysOf.get(app.sdkappid);
+    if (!keys) this.#keysOf.set(app.sdkappid, (keys = new Set()));
+    keys.add(id);
+  }
+
+  /** Drops the app's answers (its data changed in this process). */
+  forget(sdkappid: number): void {
+    for (const id of this.#keysOf.get(sdkappid) ?? []) this.#entries.delete(id);
+    this.#keysOf.delete(sdkappid);
+  }
+}
