@@ -1,8 +1,25 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled from src/cli by `npm run build` (run by `npm install`).
-import { main } from '../dist/cli/main.js';
+import { spawn } from 'node:child_process';
+import { missingNodeFlags } from '../dist/cli/heap-limit.js';
 
-main(process.argv).catch((err) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exitCode = 1;
-});
+const args = process.argv.slice(2);
+const flags = missingNodeFlags(args, process.execArgv);
+if (flags.length > 0) {
+  // Some commands need node flags (a capped heap for ingest): run again with them.
+  const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
+    else process.exit(code ?? 1);
+  });
+} else {
+  const { main } = await import('../dist/cli/main.js');
+  main(process.argv).catch((err) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  });
+}

@@ -5,6 +5,7 @@ import { simulateEvents, writeNdjson } from '../simulate/index.js';
 import { addDays } from '../time/calendar-day.js';
 import { dayOfZone } from '../time/day-of.js';
 import { BenchChild } from './bench-child.js';
+import { INGEST_NODE_FLAGS } from '../cli/heap-limit.js';
 import type { IngestRun } from './bench-report.js';
 
 /** The app the simulated events belong to. */
@@ -45,7 +46,8 @@ export async function runIngest(mode: IngestRun['mode'], file: string, workDir: 
   // A bare file path is the embedded database (store/database-url.ts).
   const db = join(workDir, `ingest-${process.hrtime.bigint()}.db`);
   const args = mode === 'pipeline' ? ['pipeline', file, db, String(INGEST_SDKAPPID), TIMEZONE] : [mode, file];
-  const child = new BenchChild('./ingest-child.js', args, nodeFlags);
+  // The pipeline runs with the node flags `imstats ingest` runs with (a capped heap).
+  const child = new BenchChild('./ingest-child.js', args, [...(mode === 'pipeline' ? INGEST_NODE_FLAGS : []), ...nodeFlags]);
   try {
     const result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
     if (mode === 'pipeline' && (result.rejected !== 0 || result.accepted !== result.events)) {

@@ -2,8 +2,8 @@ import type { App } from '../store/apps-repo.js';
 
 /** How long an answer is served without asking the database whether the app's data changed: 1 s. */
 export const DEFAULT_ANSWER_CACHE_TTL_MS = 1000;
-/** Answers kept at most (oldest dropped): 10 000. */
-export const DEFAULT_ANSWER_CACHE_ENTRIES = 10_000;
+/** Answers kept at most (oldest dropped): 2 000, about 50 MB of full 30-day answers. */
+export const DEFAULT_ANSWER_CACHE_ENTRIES = 2_000;
 
 export interface AnswerCacheOptions {
   /** Default DEFAULT_ANSWER_CACHE_TTL_MS; 0 checks the data version on every call. */

@@ -1,5 +1,5 @@
 /** Members remembered at most, all sets together; past it the memory starts afresh. */
-export const MAX_KNOWN_MEMBERS = 2_000_000;
+export const MAX_KNOWN_MEMBERS = 1_000_000;
 
 /**
  * Distinct-set members this process knows are stored (it saw them committed). Rows of a distinct
