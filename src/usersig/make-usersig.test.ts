@@ -50,15 +50,20 @@ test('makeUserSig is byte-identical to tls-sig-api-v2 for the same inputs and ti
   assert.equal(makeUserSig({ ...vectorOptions, userbuf: VECTOR.userbuf }), official.userbuf);
 });
 
+/** Random sdkappid, identifier, key, issue time, validity and userbuf. */
+const SIGN_INPUTS = [
+  fc.integer({ min: 1, max: 2 ** 32 - 1 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }),
+  fc.integer({ min: 0, max: 4_000_000_000 }),
+  fc.integer({ min: 0, max: 10 * 365 * 86400 }),
+  fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
+] as const;
+
 test('property: byte-identical to tls-sig-api-v2 for random identifiers, keys, apps and times', () => {
   fc.assert(
     fc.property(
-      fc.integer({ min: 1, max: 2 ** 32 - 1 }),
-      fc.string({ unit: 'binary', maxLength: 40 }),
-      fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }),
-      fc.integer({ min: 0, max: 4_000_000_000 }),
-      fc.integer({ min: 0, max: 10 * 365 * 86400 }),
-      fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
+      ...SIGN_INPUTS,
       (sdkappid, identifier, key, nowSeconds, expireSeconds, userbuf) => {
         const ours = makeUserSig({
           sdkappid,
@@ -108,12 +113,7 @@ test('makeUserSig refuses numbers a verifier would reject, without echoing the k
 test('property: make → verify roundtrip for random identifiers and keys', () => {
   fc.assert(
     fc.property(
-      fc.integer({ min: 1, max: 2 ** 32 - 1 }),
-      fc.string({ unit: 'binary', maxLength: 40 }),
-      fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }),
-      fc.integer({ min: 0, max: 4_000_000_000 }),
-      fc.integer({ min: 0, max: 10 * 365 * 86400 }),
-      fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
+      ...SIGN_INPUTS,
       (sdkappid, identifier, key, nowSeconds, expireSeconds, userbuf) => {
         const token = makeUserSig({
           sdkappid,
