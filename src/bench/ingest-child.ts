@@ -3,12 +3,11 @@
 //   node ingest-child.js floor FILE                                read lines, JSON.parse each, nothing else
 //   node ingest-child.js readline-floor FILE                       the same through node:readline
 //   node ingest-child.js pipeline FILE DB_URL SDKAPPID TIMEZONE    ingestStream into a fresh database
+import { ingestorForStore } from '../ingest/ingestor-for-store.js';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Ingestor } from '../ingest/ingestor.js';
 import { ingestStream } from '../ingest/ingest-stream.js';
 import { AppsRepo } from '../store/apps-repo.js';
-import { SqlBatchStore } from '../store/sql-batch-store.js';
 import { openStore } from '../store/store.js';
 
 const [mode, file, dbUrl, sdkappid, timezone] = process.argv.slice(2);
@@ -68,7 +67,7 @@ if (mode === 'floor') {
   const store = await openStore(dbUrl!);
   const apps = new AppsRepo(store);
   await apps.create({ sdkappid: Number(sdkappid), name: 'Bench App', timezone: timezone!, createdAt: Date.now() - 60 * 86_400_000 });
-  const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone);
+  const ingestor = ingestorForStore(store, { apps });
   const startCpu = process.cpuUsage();
   const start = performance.now();
   const summary = await ingestStream(ingestor, createReadStream(file!));

@@ -1,8 +1,7 @@
-import { Ingestor } from '../ingest/ingestor.js';
+import { ingestorForStore } from '../ingest/ingestor-for-store.js';
 import { ingestStream, type StreamSummary } from '../ingest/ingest-stream.js';
 import { ndjsonReadable, simulateEvents, type SimulateOptions } from '../simulate/index.js';
 import { AppsRepo, DEFAULT_ADMIN, type App } from '../store/apps-repo.js';
-import { SqlBatchStore } from '../store/sql-batch-store.js';
 import { StatsRepo } from '../store/stats-repo.js';
 import type { Store } from '../store/store.js';
 import type { CliIo } from './cli-io.js';
@@ -56,7 +55,7 @@ export async function ensureDemoApp(store: Store, options: DemoOptions): Promise
     timezone: app.timezone,
     now: options.nowMs,
   };
-  const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone, { clock: () => options.nowMs });
+  const ingestor = ingestorForStore(store, { apps, clock: () => options.nowMs });
   options.io.err(`creating demo app ${app.sdkappid}: simulating ${DEMO_DAYS} days of ${simulation.users} users and ingesting them…\n`);
   let days = 0;
   let rejected = 0;

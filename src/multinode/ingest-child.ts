@@ -3,14 +3,13 @@
 // after each committed one, then prints `done <summary JSON>`.
 // argv: database URL, file, lines per batch, now (Unix ms), pause after each batch (ms, default 0:
 // a sender that is not always sending; it lets a SQLite writer waiting on its busy timeout in).
+import { ingestorForStore } from '../ingest/ingestor-for-store.js';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
-import { Ingestor } from '../ingest/ingestor.js';
 import { ingestStream } from '../ingest/ingest-stream.js';
 import { AppsRepo } from '../store/apps-repo.js';
-import { SqlBatchStore } from '../store/sql-batch-store.js';
 import { openStore } from '../store/store.js';
 
 const [dbUrl, file, batchLines, nowMs, pauseMs] = process.argv.slice(2);
@@ -29,7 +28,7 @@ function trickle(path: string, lines: number, pause: number): Readable {
 }
 const store = await openStore(dbUrl!);
 const apps = new AppsRepo(store);
-const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone, { clock: () => Number(nowMs) });
+const ingestor = ingestorForStore(store, { apps, clock: () => Number(nowMs) });
 process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) if (line === 'go') break;
 // An open stdin would keep the process alive after the work is done.

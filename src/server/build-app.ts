@@ -1,3 +1,4 @@
+import { ingestorForStore } from '../ingest/ingestor-for-store.js';
 import { readFileSync } from 'node:fs';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
@@ -11,9 +12,8 @@ import type { RestContext } from '../rest/rest-context.js';
 import { restPlugin } from '../rest/rest-plugin.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
-import { DEFAULT_RETENTION_DAYS, Ingestor } from '../ingest/ingestor.js';
+import { DEFAULT_RETENTION_DAYS } from '../ingest/ingestor.js';
 import { pruneExpired } from '../store/retention.js';
-import { SqlBatchStore } from '../store/sql-batch-store.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_USERSIG_CACHE_ENTRIES, VerifiedUserSigCache } from '../usersig/index.js';
 import { clientErrorHandler } from './client-error-handler.js';
@@ -115,7 +115,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     apps,
     stats: new StatsRepo(config.store),
     answers,
-    ingestor: new Ingestor(new SqlBatchStore(config.store), async (id) => (await apps.get(id))?.timezone, {
+    ingestor: ingestorForStore(config.store, { apps,
       retentionDays,
       clock: nowMs,
       onApplied: (ids) => ids.forEach((id) => answers.forget(id)),

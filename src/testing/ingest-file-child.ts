@@ -1,16 +1,15 @@
 // A child process for crash tests: ingests an NDJSON file batch by batch, printing one line per
 // committed batch so the parent can kill it (SIGKILL) at a chosen moment.
+import { ingestorForStore } from '../ingest/ingestor-for-store.js';
 import { createReadStream } from 'node:fs';
-import { Ingestor } from '../ingest/ingestor.js';
 import { ingestStream } from '../ingest/ingest-stream.js';
 import { AppsRepo } from '../store/apps-repo.js';
-import { SqlBatchStore } from '../store/sql-batch-store.js';
 import { openStore } from '../store/store.js';
 
 const [dbUrl, file, batchLines, nowMs] = process.argv.slice(2);
 const store = await openStore(dbUrl!);
 const apps = new AppsRepo(store);
-const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone, { clock: () => Number(nowMs) });
+const ingestor = ingestorForStore(store, { apps, clock: () => Number(nowMs) });
 const summary = await ingestStream(ingestor, createReadStream(file!), {
   batchLines: Number(batchLines),
   onProgress: (p) => process.stdout.write(`batch ${p.lines}\n`),

@@ -1,9 +1,9 @@
+import { ingestorForStore } from '../ingest/ingestor-for-store.js';
 import { COUNTED_FIELDS, type CountedField } from '../catalog/fields.js';
 import type { NumberedValue } from '../events/parse-ndjson.js';
-import { Ingestor, type IngestBatchOptions, type IngestResult } from '../ingest/ingestor.js';
+import type { Ingestor, IngestBatchOptions, IngestResult } from '../ingest/ingestor.js';
 import { dailyReport } from '../report/daily-report.js';
 import { AppsRepo } from '../store/apps-repo.js';
-import { SqlBatchStore } from '../store/sql-batch-store.js';
 import { StatsRepo } from '../store/stats-repo.js';
 import type { Store } from '../store/store.js';
 import { openTestStore, type TestDatabaseKind } from './test-databases.js';
@@ -26,7 +26,7 @@ export async function pipelineHarness(kind: TestDatabaseKind, nowMs: number, ret
   const store = await openTestStore(kind);
   const apps = new AppsRepo(store);
   const stats = new StatsRepo(store);
-  const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone, {
+  const ingestor = ingestorForStore(store, { apps,
     clock: () => nowMs,
     retentionDays,
   });

@@ -1,12 +1,11 @@
+import { ingestorForStore } from '../../ingest/ingestor-for-store.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { Ingestor } from '../../ingest/ingestor.js';
 import { DEFAULT_BATCH_LINES, ingestStream } from '../../ingest/ingest-stream.js';
 import { AppsRepo } from '../../store/apps-repo.js';
 import { pruneExpired } from '../../store/retention.js';
-import { SqlBatchStore } from '../../store/sql-batch-store.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
 import { databaseOption, withStore } from '../database-option.js';
@@ -48,7 +47,7 @@ async function runIngest(ctx: CliContext, file: string, o: Options): Promise<voi
     await withStore(ctx, o.db, async (store) => {
       const apps = new AppsRepo(store);
       if (o.sdkappid !== undefined) await apps.require(o.sdkappid);
-      const ingestor = new Ingestor(new SqlBatchStore(store), async (id) => (await apps.get(id))?.timezone, { clock: ctx.now });
+      const ingestor = ingestorForStore(store, { apps, clock: ctx.now });
 
       const started = Date.now();
       const progress = startProgress(ctx.io, {
