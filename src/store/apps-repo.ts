@@ -105,28 +105,41 @@ export class AppsRepo {
   }
 
   async get(sdkappid: number): Promise<App | undefined> {
-    return this.#guard('reading an app', async () => {
-      const row = await this.store.db.selectFrom('apps').selectAll().where('sdkappid', '=', sdkappid).executeTakeFirst();
-      if (!row) return undefined;
-      const admins = await this.store.db
-        .selectFrom('app_admins')
-        .select('identifier')
-        .where('sdkappid', '=', sdkappid)
-        .orderBy('identifier')
-        .execute();
-      return {
-        sdkappid: toNumber(row.sdkappid, 'apps.sdkappid'),
-        name: row.name,
-        company: row.company,
-        secretKey: row.secret_key,
-        timezone: row.timezone,
-        enabled: toNumber(row.enabled, 'apps.enabled') !== 0,
-        createdAt: toNumber(row.created_at, 'apps.created_at'),
-        callbackToken: row.callback_token,
-        registeredBaseline: toNumber(row.registered_baseline, 'apps.registered_baseline'),
-        groupBaseline: toNumber(row.group_baseline, 'apps.group_baseline'),
-        admins: admins.map((a) => a.identifier),
-      };
+    return (await this.#read('reading an app', sdkappid))[0];
+  }
+
+  /** Apps (one, or all ordered by SDKAppID) with their admins: two queries whatever their number. */
+  #read(what: string, sdkappid?: number): Promise<App[]> {
+    return this.#guard(what, async () => {
+      let apps = this.store.db.selectFrom('apps').selectAll().orderBy('sdkappid');
+      let admins = this.store.db.selectFrom('app_admins').select(['sdkappid', 'identifier']).orderBy('identifier');
+      if (sdkappid !== undefined) {
+        apps = apps.where('sdkappid', '=', sdkappid);
+        admins = admins.where('sdkappid', '=', sdkappid);
+      }
+      const rows = await apps.execute();
+      if (rows.length === 0) return [];
+      const adminsOf = new Map<number, string[]>();
+      for (const a of await admins.execute()) {
+        const id = toNumber(a.sdkappid, 'app_admins.sdkappid');
+        adminsOf.set(id, [...(adminsOf.get(id) ?? []), a.identifier]);
+      }
+      return rows.map((row) => {
+        const id = toNumber(row.sdkappid, 'apps.sdkappid');
+        return {
+          sdkappid: id,
+          name: row.name,
+          company: row.company,
+          secretKey: row.secret_key,
+          timezone: row.timezone,
+          enabled: toNumber(row.enabled, 'apps.enabled') !== 0,
+          createdAt: toNumber(row.created_at, 'apps.created_at'),
+          callbackToken: row.callback_token,
+          registeredBaseline: toNumber(row.registered_baseline, 'apps.registered_baseline'),
+          groupBaseline: toNumber(row.group_baseline, 'apps.group_baseline'),
+          admins: adminsOf.get(id) ?? [],
+        };
+      });
     });
   }
 
@@ -137,13 +150,8 @@ export class AppsRepo {
     return app;
   }
 
-  async list(): Promise<App[]> {
-    const ids = await this.#guard('listing apps', () =>
-      this.store.db.selectFrom('apps').select('sdkappid').orderBy('sdkappid').execute(),
-    );
-    const apps: App[] = [];
-    for (const { sdkappid } of ids) apps.push((await this.get(toNumber(sdkappid, 'apps.sdkappid')))!);
-    return apps;
+  list(): Promise<App[]> {
+    return this.#read('listing apps');
   }
 
   async addAdmin(sdkappid: number, identifier: string): Promise<App> {
