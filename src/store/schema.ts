@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 import type { CountedField } from '../catalog/fields.js';
 
 /**
@@ -105,4 +105,3 @@ export interface Database {
   applied_batches: AppliedBatchesTable;
 }
 
-export type { Generated };

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction, CreateTableBuilder, Expression, InsertQueryBuilder, InsertResult } from 'kysely';
+import type { Kysely, Transaction, CreateTableBuilder, InsertQueryBuilder, InsertResult } from 'kysely';
 import type { Database } from '../schema.js';
 
 /** Which 1300xx code a database failure maps to (shared/spec/api.md). */
@@ -43,4 +43,3 @@ export interface StoreDialect {
   ping(db: Kysely<Database>): Promise<void>;
 }
 
-export type { Expression };

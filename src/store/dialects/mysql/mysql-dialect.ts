@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
+import { Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
@@ -82,10 +82,6 @@ export class MysqlStoreDialect extends DialectBase {
     for (const c of addColumns) set[c] = sql`${sql.ref(c)} + values(${sql.ref(c)})`;
     for (const c of maxColumns) set[c] = sql`greatest(${sql.ref(c)}, values(${sql.ref(c)}))`;
     return insert.onDuplicateKeyUpdate(set as never);
-  }
-
-  override insertedRows(result: InsertResult): number {
-    return Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
 
   isRetryable(err: unknown): boolean {
