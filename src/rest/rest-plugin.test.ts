@@ -1,8 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { testDatabaseKinds } from '../testing/test-databases.js';
-import { codeOf, envelopeOf, GETAPPINFO, openRestHarness, type RestHarness } from './rest-test-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
+import { codeOf, envelopeOf, GETAPPINFO, openRestHarness, type RestHarness } from '../../test/support/rest-test-harness.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`/v4 conventions on ${kind}`, () => {
