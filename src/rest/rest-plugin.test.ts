@@ -83,6 +83,13 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(JSON.parse(plain.body).ErrorCode, 0);
     });
 
+    test('a malformed URL outside /v4 is plain HTTP 400, not the envelope', async () => {
+      const res = await h.app.inject({ method: 'GET', url: '/health%zz' });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json().ActionStatus, undefined);
+      assert.equal(res.json().code, 'FST_ERR_BAD_URL');
+    });
+
     test('a malformed URL under /v4 is 60002 over HTTP 200', async () => {
       const res = await h.app.inject({ method: 'POST', url: '/v4/open%zzconfigsvr/getappinfo?sdkappid=1', payload: '{}' });
       assert.equal(res.statusCode, 200);
