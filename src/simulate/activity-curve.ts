@@ -24,13 +24,13 @@ function binCumulative(hourly: readonly number[], total: number): Float64Array {
     const h = (b + 0.5) / 4 - 0.5;
     const i = Math.floor(h);
     const f = h - i;
-    const v0 = hourly[(i + 24) % 24];
-    const v1 = hourly[(i + 25) % 24];
+    const v0 = hourly[(i + 24) % 24]!;
+    const v1 = hourly[(i + 25) % 24]!;
     w[b] = v0 + (v1 - v0) * f;
-    sum += w[b];
+    sum += w[b]!;
   }
   const cum = new Float64Array(BINS + 1);
-  for (let b = 0; b < BINS; b++) cum[b + 1] = cum[b] + (w[b] / sum) * total;
+  for (let b = 0; b < BINS; b++) cum[b + 1] = cum[b]! + (w[b]! / sum) * total;
   return cum;
 }
 
@@ -55,7 +55,7 @@ export class ActivityCurve {
     this.#weekendCum = binCumulative(WEEKEND_HOURLY, weekendFactor);
     this.#firstWeekday = weekday(days.start);
     this.#weekPrefix = new Float64Array(8);
-    for (let k = 0; k < 7; k++) this.#weekPrefix[k + 1] = this.#weekPrefix[k] + this.#cum(k)[BINS];
+    for (let k = 0; k < 7; k++) this.#weekPrefix[k + 1] = this.#weekPrefix[k]! + this.#cum(k)[BINS]!;
   }
 
   #isWeekend(k: number): boolean {
@@ -70,7 +70,7 @@ export class ActivityCurve {
   /** Λ at the start of day k (any integer k). */
   dayStart(k: number): number {
     const weeks = Math.floor(k / 7);
-    return weeks * this.#weekPrefix[7] + this.#weekPrefix[k - weeks * 7];
+    return weeks * this.#weekPrefix[7]! + this.#weekPrefix[k - weeks * 7]!;
   }
 
   /** Λ at instant `ms`. */
@@ -82,12 +82,12 @@ export class ActivityCurve {
     if (len <= 0) return this.dayStart(k);
     const f = ((ms - m0) / len) * BINS;
     const b = Math.min(BINS - 1, Math.floor(f));
-    return this.dayStart(k) + cum[b] + (f - b) * (cum[b + 1] - cum[b]);
+    return this.dayStart(k) + cum[b]! + (f - b) * (cum[b + 1]! - cum[b]!);
   }
 
   /** The instant (ms, not rounded) where Λ reaches `lambda`. */
   inverse(lambda: number): number {
-    let k = Math.floor((lambda / this.#weekPrefix[7]) * 7);
+    let k = Math.floor((lambda / this.#weekPrefix[7]!) * 7);
     while (this.dayStart(k + 1) <= lambda) k++;
     while (this.dayStart(k) > lambda) k--;
     const cum = this.#cum(k);
@@ -96,10 +96,10 @@ export class ActivityCurve {
     let hi = BINS; // cum[lo] <= r < cum[hi]
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (cum[mid] <= r) lo = mid;
+      if (cum[mid]! <= r) lo = mid;
       else hi = mid;
     }
-    const f = lo + (r - cum[lo]) / (cum[lo + 1] - cum[lo]);
+    const f = lo + (r - cum[lo]!) / (cum[lo + 1]! - cum[lo]!);
     const m0 = this.#days.midnight(k);
     return m0 + (Math.min(f, BINS) / BINS) * (this.#days.midnight(k + 1) - m0);
   }
@@ -107,6 +107,6 @@ export class ActivityCurve {
   /** The relative intensity (per activity unit) of the local hour `hour` of day k, for tests and docs. */
   hourWeight(k: number, hour: number): number {
     const cum = this.#cum(k);
-    return cum[(hour + 1) * 4] - cum[hour * 4];
+    return cum[(hour + 1) * 4]! - cum[hour * 4]!;
   }
 }

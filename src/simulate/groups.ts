@@ -41,7 +41,7 @@ function createGroup(s: SimState, owner: number, members: number[], t: number): 
     sdkappid: s.sdkappid,
     group: s.gId[slot],
     owner: ids[owner],
-    members: members.map((m) => ids[m]),
+    members: members.map((m) => ids[m]!),
   });
   s.tally.groupCreated();
 }
@@ -54,7 +54,7 @@ export function initialGroup(s: SimState, t: number): void {
   const size = Math.min(s.o.maxGroupSize, b, Math.floor(3 * rng.pareto(GROUP_SIZE_ALPHA)));
   const members = [owner];
   const seen = new Set(members);
-  const k = 2 * s.contacts[owner];
+  const k = 2 * s.contacts[owner]!;
   // Friends first, then strangers: big groups are mostly people who do not know the owner.
   for (let i = 0; members.length < size && i < 4 * size + k; i++) {
     const c = i < k ? contact(s, owner, i) : rng.int(b);
@@ -71,7 +71,7 @@ export function groupCreate(s: SimState, u: number, now: number): void {
   const rng = s.rng;
   const size = Math.min(s.o.maxGroupSize, 2 + Math.floor(2 * rng.pareto(1.5)), 50);
   const members = [u];
-  const k = 2 * s.contacts[u];
+  const k = 2 * s.contacts[u]!;
   for (let i = 0; members.length < size && i < 3 * size; i++) {
     const c = contact(s, u, rng.int(k));
     if (s.status[c] === S_REGISTERED && !members.includes(c)) members.push(c);
@@ -85,19 +85,19 @@ export function groupJoin(s: SimState, u: number, now: number): boolean {
   const live = s.live;
   if (live.length === 0) return false;
   // Two random groups, the bigger one wins: joins favour big groups, as in real apps.
-  const a = live[s.rng.int(live.length)];
-  const b = live[s.rng.int(live.length)];
+  const a = live[s.rng.int(live.length)]!;
+  const b = live[s.rng.int(live.length)]!;
   const g = s.gMembers[a]!.length >= s.gMembers[b]!.length ? a : b;
   const members = s.gMembers[g]!;
   if (members.length >= s.o.maxGroupSize) return false;
   let gs = s.userGroups[u];
   if (gs !== undefined && gs.includes(g)) return false;
   members.push(u);
-  if (subscribed(s, u, s.gSerial[g])) s.gSubs[g].push(u);
-  if (s.online[u] !== 0) s.gOnline[g]++;
+  if (subscribed(s, u, s.gSerial[g]!)) s.gSubs[g]!.push(u);
+  if (s.online[u] !== 0) s.gOnline[g]!++;
   if (gs === undefined) s.userGroups[u] = gs = [];
   gs.push(g);
-  s.out.push({ type: 'group.join', time: now, sdkappid: s.sdkappid, group: s.gId[g], user: s.ids[u] });
+  s.out.push({ type: 'group.join', time: now, sdkappid: s.sdkappid, group: s.gId[g]!, user: s.ids[u]! });
   s.tally.joined();
   return true;
 }
@@ -107,15 +107,15 @@ export function groupQuit(s: SimState, u: number, now: number): boolean {
   const gs = s.userGroups[u];
   if (gs === undefined || gs.length === 0) return false;
   const i = s.rng.int(gs.length);
-  const g = gs[i];
+  const g = gs[i]!;
   if (s.gOwner[g] === u) return false;
   swapRemove(gs, i);
   swapRemove(s.gMembers[g]!, s.gMembers[g]!.indexOf(u));
-  const subs = s.gSubs[g];
+  const subs = s.gSubs[g]!;
   const k = subs.indexOf(u);
   if (k >= 0) swapRemove(subs, k);
-  if (s.online[u] !== 0) s.gOnline[g]--;
-  s.out.push({ type: 'group.quit', time: now, sdkappid: s.sdkappid, group: s.gId[g], user: s.ids[u] });
+  if (s.online[u] !== 0) s.gOnline[g]!--;
+  s.out.push({ type: 'group.quit', time: now, sdkappid: s.sdkappid, group: s.gId[g]!, user: s.ids[u]! });
   s.tally.quit();
   return true;
 }
@@ -125,15 +125,15 @@ export function groupDestroy(s: SimState, u: number, now: number): boolean {
   const gs = s.userGroups[u];
   if (gs === undefined) return false;
   let g = -1;
-  for (let i = 0; i < gs.length && g < 0; i++) if (s.gOwner[gs[i]] === u) g = gs[i];
+  for (let i = 0; i < gs.length && g < 0; i++) if (s.gOwner[gs[i]!] === u) g = gs[i]!;
   if (g < 0) return false;
   for (const m of s.gMembers[g]!) {
     const mg = s.userGroups[m]!;
     swapRemove(mg, mg.indexOf(g));
   }
-  s.out.push({ type: 'group.destroy', time: now, sdkappid: s.sdkappid, group: s.gId[g] });
-  const pos = s.gPos[g];
-  const moved = s.live[s.live.length - 1];
+  s.out.push({ type: 'group.destroy', time: now, sdkappid: s.sdkappid, group: s.gId[g]! });
+  const pos = s.gPos[g]!;
+  const moved = s.live[s.live.length - 1]!;
   s.live[pos] = moved;
   s.gPos[moved] = pos;
   s.live.pop();

@@ -8,7 +8,7 @@ import { S_REGISTERED, type SimState } from './sim-state.js';
 export function message(s: SimState, u: number, now: number): void {
   const gs = s.userGroups[u];
   if (gs !== undefined && gs.length > 0 && s.rng.chance(s.o.groupMessageShare)) {
-    groupMessage(s, u, gs[s.rng.int(gs.length)], now);
+    groupMessage(s, u, gs[s.rng.int(gs.length)]!, now);
   } else {
     c2c(s, u, now);
   }
@@ -26,8 +26,8 @@ function c2c(s: SimState, u: number, now: number): void {
     type: 'msg.c2c',
     time: now,
     sdkappid: s.sdkappid,
-    from: s.ids[u],
-    to: s.ids[v],
+    from: s.ids[u]!,
+    to: s.ids[v]!,
     delivered: rng.chance(o.explicitDeliveredShare) ? delivered : undefined,
     ok,
   });
@@ -39,13 +39,13 @@ function c2c(s: SimState, u: number, now: number): void {
 
 function groupMessage(s: SimState, u: number, g: number, now: number): void {
   const rng = s.rng;
-  const others = s.gOnline[g] - (s.online[u] !== 0 ? 1 : 0);
+  const others = s.gOnline[g]! - (s.online[u] !== 0 ? 1 : 0);
   s.out.push({
     type: 'msg.group',
     time: now,
     sdkappid: s.sdkappid,
-    from: s.ids[u],
-    group: s.gId[g],
+    from: s.ids[u]!,
+    group: s.gId[g]!,
     delivered: rng.chance(s.o.explicitDeliveredShare) ? others : undefined,
   });
   const stamp = s.tally.stamp;
@@ -53,9 +53,9 @@ function groupMessage(s: SimState, u: number, g: number, now: number): void {
   s.gStamp[g] = stamp;
   s.tally.groupMessage(u, others, first);
   if (s.gMembers[g]!.length <= s.o.pushGroupMaxSize) {
-    const subs = s.gSubs[g];
+    const subs = s.gSubs[g]!;
     for (let i = 0; i < subs.length; i++) {
-      const v = subs[i];
+      const v = subs[i]!;
       if (v !== u && s.online[v] === 0 && s.status[v] === S_REGISTERED) push(s, v, 'group', now);
     }
   }

@@ -83,7 +83,7 @@ export class NdjsonEncoder {
     this.#ensure(bytes.length);
     const buf = this.#buf;
     let o = this.#off;
-    for (let i = 0; i < bytes.length; i++) buf[o++] = bytes[i];
+    for (let i = 0; i < bytes.length; i++) buf[o++] = bytes[i]!;
     this.#off = o;
   }
 
@@ -201,7 +201,7 @@ export class NdjsonEncoder {
             this.#ensure(1);
             this.#buf[this.#off++] = 0x2c;
           }
-          this.#str(e.members[i]);
+          this.#str(e.members[i]!);
         }
         this.#ensure(1);
         this.#buf[this.#off++] = 0x5d;

@@ -60,10 +60,10 @@ test('int stays in range and pick follows the weights', () => {
   for (let i = 0; i < 40_000; i++) {
     const k = p.int(5);
     assert.ok(Number.isInteger(k) && k >= 0 && k < 5);
-    counts[p.pick(cum)]++;
+    counts[p.pick(cum)]!++;
   }
   assert.equal(counts[1], 0);
-  assert.ok(Math.abs(counts[2] / counts[0] - 3) < 0.2, `ratio ${counts[2] / counts[0]}`);
+  assert.ok(Math.abs(counts[2]! / counts[0]! - 3) < 0.2, `ratio ${counts[2]! / counts[0]!}`);
 });
 
 test('hash3 is stable and sensitive to every argument', () => {

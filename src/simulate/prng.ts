@@ -86,9 +86,9 @@ export class Prng {
 
   /** Picks an index by cumulative weights (last entry = total). */
   pick(cumulative: readonly number[]): number {
-    const x = this.next() * cumulative[cumulative.length - 1];
+    const x = this.next() * cumulative[cumulative.length - 1]!;
     let i = 0;
-    while (i < cumulative.length - 1 && cumulative[i] <= x) i++;
+    while (i < cumulative.length - 1 && cumulative[i]! <= x) i++;
     return i;
   }
 }

@@ -11,13 +11,13 @@ const PUSH_WAKE_MEAN_MS = 3 * 60_000;
 
 /** An offline push to user v through its vendor; a one-to-one push may wake v early. */
 export function push(s: SimState, v: number, chat: 'c2c' | 'group', now: number): void {
-  const vendor = s.vendor[v];
-  s.out.push({ type: 'push', time: now, sdkappid: s.sdkappid, chat, vendor: VENDORS[vendor], to: s.ids[v] });
+  const vendor = s.vendor[v]!;
+  s.out.push({ type: 'push', time: now, sdkappid: s.sdkappid, chat, vendor: VENDORS[vendor]!, to: s.ids[v] });
   if (vendor === 0) s.tally.apnsPush(chat);
   // Some notifications are opened: the recipient comes online soon, earlier than planned.
   if (chat === 'c2c' && s.kind[v] === K_LOGIN && s.rng.chance(PUSH_WAKE_SHARE)) {
     const planned = s.heap.timeOf(v);
     const t = Math.floor(now + 5000 + s.rng.exp(PUSH_WAKE_MEAN_MS));
-    if (t < planned && t < s.deleteAt[v]) s.heap.decrease(v, t);
+    if (t < planned && t < s.deleteAt[v]!) s.heap.decrease(v, t);
   }
 }

@@ -117,7 +117,7 @@ export class SimState {
 export function plan(s: SimState, u: number, now: number, t: number, kind: number): number {
   t = Math.floor(t);
   if (t < now) t = now;
-  const d = s.deleteAt[u];
+  const d = s.deleteAt[u]!;
   if (t >= d) {
     s.kind[u] = K_DELETE;
     return d;

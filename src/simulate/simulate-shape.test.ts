@@ -26,11 +26,11 @@ test('weekends are busier than weekdays', () => {
 
 test('nights are quiet, evenings busy (in the app time zone)', () => {
   const perHour = new Array<number>(24).fill(0);
-  for (const e of simulated) if (e.type === 'msg.c2c' || e.type === 'msg.group' || e.type === 'user.login') perHour[localHour(e.time)]++;
-  const night = perHour[3] + perHour[4];
-  const evening = perHour[20] + perHour[21];
+  for (const e of simulated) if (e.type === 'msg.c2c' || e.type === 'msg.group' || e.type === 'user.login') perHour[localHour(e.time)]!++;
+  const night = perHour[3]! + perHour[4]!;
+  const evening = perHour[20]! + perHour[21]!;
   assert.ok(evening > 5 * night, `evening ${evening}, night ${night}`);
-  assert.ok(perHour[12] > perHour[4], 'lunch beats the small hours');
+  assert.ok(perHour[12]! > perHour[4]!, 'lunch beats the small hours');
 });
 
 test('daily active users stay well below registered users, which grow over time', () => {
@@ -62,12 +62,12 @@ test('activity is heavy-tailed: the top 1% of senders send a large share of mess
   const total = counts.reduce((a, b) => a + b, 0);
   const top = counts.slice(0, Math.ceil(counts.length / 100)).reduce((a, b) => a + b, 0);
   assert.ok(top / total > 0.08, `top 1% send ${((100 * top) / total).toFixed(1)}%`);
-  assert.ok(counts[Math.floor(counts.length / 2)] < total / counts.length, 'median below mean');
+  assert.ok(counts[Math.floor(counts.length / 2)]! < total / counts.length, 'median below mean');
 });
 
 test('group sizes are heavy-tailed and groups live: joins, quits, dismissals', () => {
   const sizes = events.filter((e) => e.type === 'group.create').map((e) => e.members.length).sort((a, b) => a - b);
-  const median = sizes[Math.floor(sizes.length / 2)];
+  const median = sizes[Math.floor(sizes.length / 2)]!;
   assert.ok(sizes.at(-1)! >= 10 * median, `largest ${sizes.at(-1)}, median ${median}`);
   assert.ok(median >= 2);
   for (const t of ['group.create', 'group.join', 'group.quit', 'group.destroy'] as const) assert.ok(ofType(t).length > 0, t);

@@ -55,14 +55,14 @@ export class Simulator {
     if (o.baseline === 'events') {
       for (let u = 0; u < b; u++) {
         register(s, u, m + Math.floor((u * len * 0.25) / b));
-        yield out[0];
+        yield out[0]!;
         out.length = 0;
       }
     }
     const initialGroups = Math.round(b * o.groupsPerUser);
     for (let i = 0; i < initialGroups; i++) {
       initialGroup(s, m + Math.floor(len * 0.25 + (i * len * 0.1) / initialGroups));
-      yield out[0];
+      yield out[0]!;
       out.length = 0;
     }
 
@@ -81,7 +81,7 @@ export class Simulator {
       const next = step(s, u, t);
       if (next < 0) heap.pop();
       else heap.replaceTop(next);
-      for (let i = 0; i < out.length; i++) yield out[i];
+      for (let i = 0; i < out.length; i++) yield out[i]!;
       out.length = 0;
     }
     tally.advanceTo(o.days - 1, s.online);
@@ -99,7 +99,7 @@ function step(s: SimState, u: number, now: number): number {
     case K_LOGOUT:
       return endSession(s, u, now);
     case K_RECONNECT:
-      login(s, u, s.sessionPlatform[u], now);
+      login(s, u, s.sessionPlatform[u]!, now);
       return nextInSession(s, u, now);
     case K_REGISTER:
       register(s, u, now);
@@ -119,13 +119,13 @@ function act(s: SimState, u: number, now: number): number {
   if (r >= T_GROUP_DESTROY) {
     message(s, u, now);
   } else if (r < T_RECONNECT) {
-    logout(s, u, s.sessionPlatform[u], now);
+    logout(s, u, s.sessionPlatform[u]!, now);
     return plan(s, u, now, now + 1000 + s.rng.int(29_000), K_RECONNECT);
   } else if (r < T_RELOGIN) {
-    login(s, u, s.sessionPlatform[u], now);
+    login(s, u, s.sessionPlatform[u]!, now);
   } else if (r < T_SECOND_DEVICE) {
-    const sec = s.secondary[u];
-    if (sec !== NONE && (s.online[u] & (1 << sec)) === 0) login(s, u, sec, now);
+    const sec = s.secondary[u]!;
+    if (sec !== NONE && (s.online[u]! & (1 << sec)) === 0) login(s, u, sec, now);
     else message(s, u, now);
   } else if (r < T_FRIEND_ADD) {
     if (!friendAdd(s, u, now)) message(s, u, now);

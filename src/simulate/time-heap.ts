@@ -24,39 +24,39 @@ export class TimeHeap {
 
   /** The earliest time (Infinity when empty). */
   topTime(): number {
-    return this.#size > 0 ? this.#times[0] : Infinity;
+    return this.#size > 0 ? this.#times[0]! : Infinity;
   }
 
   /** The actor with the earliest time (undefined behaviour when empty). */
   topId(): number {
-    return this.#ids[0];
+    return this.#ids[0]!;
   }
 
   /** Adds an actor that is not in the heap. */
   push(time: number, id: number): void {
     if (this.#size >= this.#times.length) throw new RangeError('TimeHeap is full');
-    if (this.#pos[id] >= 0) throw new Error(`actor ${id} is already scheduled`);
+    if (this.#pos[id]! >= 0) throw new Error(`actor ${id} is already scheduled`);
     this.#siftUp(this.#size++, time, id);
   }
 
   /** The scheduled time of an actor (Infinity when not in the heap). */
   timeOf(id: number): number {
-    const i = this.#pos[id];
-    return i >= 0 ? this.#times[i] : Infinity;
+    const i = this.#pos[id]!;
+    return i >= 0 ? this.#times[i]! : Infinity;
   }
 
   /** Moves an actor already in the heap to an earlier time. */
   decrease(id: number, time: number): void {
-    const i = this.#pos[id];
-    if (i < 0 || time > this.#times[i]) throw new Error(`actor ${id} cannot move to a later time with decrease`);
+    const i = this.#pos[id]!;
+    if (i < 0 || time > this.#times[i]!) throw new Error(`actor ${id} cannot move to a later time with decrease`);
     this.#siftUp(i, time, id);
   }
 
   /** Removes the top entry. */
   pop(): void {
-    this.#pos[this.#ids[0]] = -1;
+    this.#pos[this.#ids[0]!] = -1;
     const last = --this.#size;
-    if (last > 0) this.#siftDown(this.#times[last], this.#ids[last]);
+    if (last > 0) this.#siftDown(this.#times[last]!, this.#ids[last]!);
   }
 
   #siftUp(i: number, time: number, id: number): void {
@@ -65,10 +65,10 @@ export class TimeHeap {
     const pos = this.#pos;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (times[parent] <= time) break;
-      times[i] = times[parent];
-      ids[i] = ids[parent];
-      pos[ids[i]] = i;
+      if (times[parent]! <= time) break;
+      times[i] = times[parent]!;
+      ids[i] = ids[parent]!;
+      pos[ids[i]!] = i;
       i = parent;
     }
     times[i] = time;
@@ -78,7 +78,7 @@ export class TimeHeap {
 
   /** Gives the top entry a new, later time (cheaper than pop + push). */
   replaceTop(time: number): void {
-    this.#siftDown(time, this.#ids[0]);
+    this.#siftDown(time, this.#ids[0]!);
   }
 
   #siftDown(time: number, id: number): void {
@@ -89,11 +89,11 @@ export class TimeHeap {
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && times[child + 1] < times[child]) child++;
-      if (times[child] >= time) break;
-      times[i] = times[child];
-      ids[i] = ids[child];
-      this.#pos[ids[i]] = i;
+      if (child + 1 < n && times[child + 1]! < times[child]!) child++;
+      if (times[child]! >= time) break;
+      times[i] = times[child]!;
+      ids[i] = ids[child]!;
+      this.#pos[ids[i]!] = i;
       i = child;
     }
     times[i] = time;

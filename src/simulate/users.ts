@@ -46,7 +46,7 @@ export function initUsers(s: SimState): void {
   const scale = (o.sessionsPerUserDay * n) / sum;
   const medianRaw = Math.pow(2, 1 / SESSION_RATE_ALPHA);
   for (let u = 0; u < n; u++) {
-    const raw = s.rate[u];
+    const raw = s.rate[u]!;
     s.rate[u] = raw * scale;
     // Busier users also act faster in a session, but much less than proportionally.
     s.actRate[u] = (o.actionsPerMinute * rng.logNormal(1, 0.6) * Math.pow(raw / medianRaw, 0.25)) / MINUTE;
@@ -54,7 +54,7 @@ export function initUsers(s: SimState): void {
     const p = rng.pick(PRIMARY_CUM);
     s.primary[u] = p;
     s.secondary[u] = rng.chance(SECONDARY_SHARE) ? rng.pick(MOBILE[p] ? SECOND_FOR_MOBILE_CUM : SECOND_FOR_DESKTOP_CUM) : NONE;
-    const device = MOBILE[p] ? p : s.secondary[u] !== NONE && MOBILE[s.secondary[u]] ? s.secondary[u] : NONE;
+    const device = MOBILE[p] ? p : s.secondary[u] !== NONE && MOBILE[s.secondary[u]!] ? s.secondary[u] : NONE;
     let vendor = NONE;
     if (device !== NONE && !rng.chance(PUSH_OPT_OUT_SHARE)) vendor = device === IOS || device === IPAD ? 0 : rng.pick(ANDROID_VENDOR_CUM);
     s.vendor[u] = vendor;
@@ -64,7 +64,7 @@ export function initUsers(s: SimState): void {
 
   const rates = s.rate;
   for (let u = 0; u < n; u++) s.byActivity[u] = u;
-  s.byActivity.sort((x, y) => rates[y] - rates[x] || x - y);
+  s.byActivity.sort((x, y) => rates[y]! - rates[x]! || x - y);
 
   // Later users register over the period, following the activity curve, in id order.
   const later = new Float64Array(n - b);
@@ -74,7 +74,7 @@ export function initUsers(s: SimState): void {
   for (let u = 0; u < n; u++) {
     if (!rng.chance(o.deletedShare)) continue;
     // Deleted at least one activity-day after registering, within the period.
-    const from = u < b ? lStart : later[u - b] + 1;
+    const from = u < b ? lStart : later[u - b]! + 1;
     if (from < lEnd) s.deleteAt[u] = Math.floor(curve.inverse(from + rng.next() * (lEnd - from)));
   }
 
@@ -83,10 +83,10 @@ export function initUsers(s: SimState): void {
   const lWarm = curve.at(warmStart);
   for (let u = 0; u < n; u++) {
     if (u < b) {
-      const t = plan(s, u, warmStart, curve.inverse(lWarm + rng.exp(1) / s.rate[u]), K_LOGIN);
+      const t = plan(s, u, warmStart, curve.inverse(lWarm + rng.exp(1) / s.rate[u]!), K_LOGIN);
       s.heap.push(t, u);
     } else {
-      const t = plan(s, u, startMs, curve.inverse(later[u - b]), K_REGISTER);
+      const t = plan(s, u, startMs, curve.inverse(later[u - b]!), K_REGISTER);
       s.heap.push(t, u);
     }
   }
@@ -101,7 +101,7 @@ function warmUpStart(s: SimState): number {
 /** u registers. */
 export function register(s: SimState, u: number, t: number): void {
   s.status[u] = S_REGISTERED;
-  s.out.push({ type: 'user.register', time: t, sdkappid: s.sdkappid, user: s.ids[u] });
+  s.out.push({ type: 'user.register', time: t, sdkappid: s.sdkappid, user: s.ids[u]! });
   s.tally.register();
 }
 
@@ -109,6 +109,6 @@ export function register(s: SimState, u: number, t: number): void {
 export function deleteUser(s: SimState, u: number, t: number): void {
   logoutAll(s, u, t);
   s.status[u] = S_DELETED;
-  s.out.push({ type: 'user.delete', time: t, sdkappid: s.sdkappid, user: s.ids[u] });
+  s.out.push({ type: 'user.delete', time: t, sdkappid: s.sdkappid, user: s.ids[u]! });
   s.tally.deleteUser();
 }

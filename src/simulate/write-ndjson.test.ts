@@ -135,5 +135,5 @@ test('a huge group.create (thousands of members) grows the buffer and stays one 
   const chunks = [...ndjsonChunks([e, e], 1024)];
   const text = Buffer.concat(chunks).toString();
   assert.equal(text, `${eventToJson(e)}\n${eventToJson(e)}\n`);
-  assert.deepEqual(JSON.parse(text.split('\n')[1]), expected(e));
+  assert.deepEqual(JSON.parse(text.split('\n')[1]!), expected(e));
 });

@@ -88,7 +88,7 @@ test('defaults: now and 180 days', () => {
   const token = makeUserSig({ sdkappid: VECTOR.sdkappid, identifier: 'a', key: VECTOR.key });
   const after = Math.floor(Date.now() / 1000);
   const json = JSON.parse(inflateSync(decodeTencentBase64(token)!).toString('utf8')) as Record<string, number>;
-  assert.ok(json['TLS.time'] >= before && json['TLS.time'] <= after);
+  assert.ok(json['TLS.time']! >= before && json['TLS.time']! <= after);
   assert.equal(json['TLS.expire'], DEFAULT_USERSIG_EXPIRE_SECONDS);
   assert.equal(DEFAULT_USERSIG_EXPIRE_SECONDS, 15552000);
 });

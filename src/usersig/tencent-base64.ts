@@ -3,7 +3,7 @@
  * (shared/spec/usersig.md). Padding is kept.
  */
 export function encodeTencentBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64').replace(/[+/=]/g, (c) => TO_TENCENT[c]);
+  return Buffer.from(bytes).toString('base64').replace(/[+/=]/g, (c) => TO_TENCENT[c]!);
 }
 
 /**
@@ -12,11 +12,11 @@ export function encodeTencentBase64(bytes: Uint8Array): string {
  * wrong padding, or an impossible length — Node's own decoder would silently skip those.
  */
 export function decodeTencentBase64(text: string): Buffer | undefined {
-  const standard = text.replace(/[*\-_]/g, (c) => TO_STANDARD[c]);
+  const standard = text.replace(/[*\-_]/g, (c) => TO_STANDARD[c]!);
   const match = /^([A-Za-z0-9+/]*)(={0,2})$/.exec(standard);
   if (match === null) return undefined;
-  const body = match[1];
-  const padding = match[2].length;
+  const body = match[1]!;
+  const padding = match[2]!.length;
   const remainder = body.length % 4;
   if (remainder === 1) return undefined;
   if (padding > 0 && (remainder + padding) % 4 !== 0) return undefined;

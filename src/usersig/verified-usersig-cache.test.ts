@@ -85,7 +85,7 @@ test('failures are not cached', () => {
 
 test('bounded size, least recently used evicted first', () => {
   const { cache, calls } = countingCache(3);
-  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(tokenFor);
+  const [a, b, c, d] = [tokenFor('a'), tokenFor('b'), tokenFor('c'), tokenFor('d')] as const;
   cache.verify(a);
   cache.verify(b);
   cache.verify(c);

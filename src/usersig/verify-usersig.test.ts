@@ -167,7 +167,7 @@ test('tampering: a flipped signature byte is a bad signature', () => {
   for (let i = 0; i < sig.length; i++) {
     for (const bit of [0x01, 0x80]) {
       const flipped = Buffer.from(sig);
-      flipped[i] ^= bit;
+      flipped[i]! ^= bit;
       refused('bad_signature', tokenOfDocument({ ...vectorDocument(), 'TLS.sig': flipped.toString('base64') }));
     }
   }
@@ -197,7 +197,7 @@ test('tampering: every single-character change of a token is refused', () => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-';
   let refusedCount = 0;
   for (let i = 0; i < VECTOR.nodeToken.length - 2; i++) {
-    const original = VECTOR.nodeToken[i];
+    const original = VECTOR.nodeToken[i]!;
     const replacement = alphabet[(alphabet.indexOf(original) + 17) % alphabet.length];
     const token = VECTOR.nodeToken.slice(0, i) + replacement + VECTOR.nodeToken.slice(i + 1);
     assert.throws(() => verifyUserSig(options(token)), UserSigError, `position ${i}`);
@@ -239,7 +239,7 @@ test('not zlib: raw JSON, raw deflate, gzip are undecodable', () => {
   refused('undecodable', encodeTencentBase64(Buffer.from([0x78, 0x9c])));
   // A valid stream whose Adler-32 was altered.
   const good = deflateSync(json);
-  good[good.length - 1] ^= 0xff;
+  good[good.length - 1]! ^= 0xff;
   refused('undecodable', encodeTencentBase64(good));
 });
 

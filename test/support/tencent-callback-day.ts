@@ -1,7 +1,7 @@
 // Tests only: one day of a small app as the Tencent IM callbacks its backend would post, built
 // from the documented body formats, with the getappinfo numbers that day must give.
 import type { LightMyRequestResponse } from 'fastify';
-import { COUNTED_FIELDS, type FieldName } from '../../src/catalog/fields.js';
+import { COUNTED_FIELDS, type CountedField, type FieldName } from '../../src/catalog/fields.js';
 import {
   c2cAfterSendBody,
   friendAddBody,
@@ -133,11 +133,11 @@ export const DAY_EXPECTED: Partial<Record<FieldName, number>> = {
 };
 
 /** Every counted field of DAY as getappinfo gives it, as numbers. */
-export async function dayNumbers(h: RestHarness, nowMs: number): Promise<Record<string, number>> {
+export async function dayNumbers(h: RestHarness, nowMs: number): Promise<Record<CountedField, number>> {
   h.clock.set(nowMs);
   const res = await h.call({ body: JSON.stringify({ StartDate: DAY, EndDate: DAY }) });
   const day = (res.json() as { Result: Record<string, string>[] }).Result[0]!;
-  return Object.fromEntries(COUNTED_FIELDS.map((f) => [f, Number(day[f])]));
+  return Object.fromEntries(COUNTED_FIELDS.map((f) => [f, Number(day[f])])) as Record<CountedField, number>;
 }
 
 /** DAY_EXPECTED with every other counted field at 0. */
