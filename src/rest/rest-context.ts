@@ -45,6 +45,8 @@ export interface RestRouteConfig {
   readonly auth?: 'usersig' | 'none';
   /** Count calls against the per-app frequency limit (60007); default true. Ignored when auth is `none`. */
   readonly frequencyLimit?: boolean;
+  /** Count calls in the limit of this other route's URL (getstats shares getappinfo's); default its own. */
+  readonly frequencyBucket?: string;
   /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */
   readonly maxBodyBytes?: number;
 }
