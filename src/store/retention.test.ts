@@ -32,9 +32,11 @@ for (const kind of testDatabaseKinds()) {
       assert.ok(left.has('hour 2024061910 platform:Unknown LoginUserNum'));
       assert.equal((await h.day(APP, '20240520')).LoginUserNum, 1, 'the daily number is kept');
       assert.equal(result.batches, 0);
-      // 31 days more and it goes too, with the batch id, remembered for the window.
+      // 31 days more and it goes too, with the batch id, remembered for the window; by then
+      // 2024-06-19 has left the window as well, but for its day set of active users.
       const later = await pruneExpired(h.store, NOW + 41 * 86_400_000, 35);
-      assert.deepEqual(later, { sets: 1, batches: 1 });
+      assert.deepEqual(later, { sets: 1 + 7, batches: 1 });
+      assert.deepEqual([...(await keys())], ['day 20240619  ActiveUserNum']);
 
     } finally {
       await h.close();
