@@ -3,9 +3,9 @@
 // database, the route's own request parser and checks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDatabaseKinds } from '../testing/test-databases.js';
-import { pipelineHarness, type PipelineHarness } from '../testing/pipeline-harness.js';
-import { getStats, statsRow } from '../testing/stats-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
+import { pipelineHarness, type PipelineHarness } from '../../test/support/pipeline-harness.js';
+import { getStats, statsRow } from '../../test/support/stats-harness.js';
 import { PLATFORM_FIELDS } from '../catalog/fields.js';
 
 /** 2024-06-20 20:00 in Shanghai. */

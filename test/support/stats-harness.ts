@@ -1,8 +1,8 @@
 // getstats for tests: the real request parser, checks and report over a pipeline harness's database.
-import { statsReport, type StatsRow } from '../report/stats-report.js';
-import { checkedQuery } from '../rest/routes/getstats.js';
-import { parseGetStatsRequest } from '../rest/routes/getstats-request.js';
-import { StatsRepo } from '../store/stats-repo.js';
+import { statsReport, type StatsRow } from '../../src/report/stats-report.js';
+import { checkedQuery } from '../../src/rest/routes/getstats.js';
+import { parseGetStatsRequest } from '../../src/rest/routes/getstats-request.js';
+import { StatsRepo } from '../../src/store/stats-repo.js';
 import type { PipelineHarness } from './pipeline-harness.js';
 
 /** getstats' Result and AsOf for a request body (an object), as the route computes them. */

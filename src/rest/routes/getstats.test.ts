@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COUNTED_FIELDS } from '../../catalog/fields.js';
 import { ingestorForStore } from '../../ingest/ingestor-for-store.js';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
-import { envelopeOf, NOW_MS, openRestHarness, SDKAPPID, TODAY, type RestHarness } from '../rest-test-harness.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
+import { envelopeOf, NOW_MS, openRestHarness, SDKAPPID, TODAY, type RestHarness } from '../../../test/support/rest-test-harness.js';
 
 const GETSTATS = '/v4/imstats/getstats';
 const sh = (local: string) => Date.parse(`${local}+08:00`);

@@ -3,7 +3,7 @@ import { currentBucket, defaultRange } from '../../report/stats-buckets.js';
 import type { App } from '../../store/apps-repo.js';
 import { addDays } from '../../time/calendar-day.js';
 import { dayOfZone } from '../../time/day-of.js';
-import { callerOf } from '../authenticate.js';
+import { callerOf, requireUserSig } from '../authenticate.js';
 import { ApiError, ERROR_CODES } from '../error-codes.js';
 import { rawBodyOf } from '../raw-body.js';
 import type { RestRoute } from './index.js';
@@ -18,7 +18,7 @@ export const MAX_STATS_ROWS = 800;
  * getappinfo's frequency limit. Never cached: a live bucket changes with every batch.
  */
 export const getStatsRoute: RestRoute = async (fastify, ctx) => {
-  fastify.post('/imstats/getstats', { config: { frequencyBucket: '/v4/openconfigsvr/getappinfo' } }, async (request, reply) => {
+  fastify.post('/imstats/getstats', { preHandler: requireUserSig(ctx), config: { frequencyBucket: '/v4/openconfigsvr/getappinfo' } }, async (request, reply) => {
     const { app } = callerOf(request);
     const nowMs = ctx.nowMs();
     const query = checkedQuery(parseGetStatsRequest(rawBodyOf(request)), app, nowMs, ctx.retentionDays);

@@ -5,15 +5,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Migrator } from 'kysely';
 import { migrations } from './index.js';
-import { createTestDatabase, testDatabaseKinds } from '../../testing/test-databases.js';
+import { createTestDatabase, testDatabaseKinds } from '../../../test/support/test-databases.js';
 import { openStore } from '../store.js';
 import { zeroCounters } from '../../catalog/fields.js';
 import { dailyReport } from '../../report/daily-report.js';
 import { StatsRepo } from '../stats-repo.js';
 import { AppsRepo } from '../apps-repo.js';
 import { ingestorForStore } from '../../ingest/ingestor-for-store.js';
-import { getStats } from '../../testing/stats-harness.js';
-import type { PipelineHarness } from '../../testing/pipeline-harness.js';
+import { getStats } from '../../../test/support/stats-harness.js';
+import type { PipelineHarness } from '../../../test/support/pipeline-harness.js';
 
 const APP = 1400000505;
 const NOW = Date.parse('2024-06-11T06:00:00Z'); // 14:00 in Shanghai
