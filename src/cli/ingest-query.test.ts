@@ -10,6 +10,8 @@ import { StatsRepo } from '../store/stats-repo.js';
 import { openStore } from '../store/store.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
 import { runCaptured } from './run-captured.js';
+import { getStats } from '../../test/support/stats-harness.js';
+import type { PipelineHarness } from '../../test/support/pipeline-harness.js';
 
 // 2025-01-15 12:00 in Asia/Shanghai: today is 20250115, the default window ends 20250114.
 const NOW = Date.UTC(2025, 0, 15, 4, 0, 0);
@@ -250,6 +252,33 @@ for (const kind of testDatabaseKinds()) {
       const unknown = await cli(['query', '--sdkappid', '999']);
       assert.equal(unknown.code, 1);
       assert.equal(unknown.stderr, 'error: app 999 does not exist\n');
+    });
+
+    test('query --grain/--by: getstats rows, the same as the API', async () => {
+      const rows = await queryJson(APP, '--grain', 'hour', '--by', 'platform', '--from', '2025011310', '--to', '2025011310', '--fields', 'LoginTimes,UpMsgNum');
+      // 10:00 on the 13th: alice logs in on iOS; her message names no platform (Unknown).
+      assert.deepEqual(rows, [
+        { Bucket: '2025011310', Final: '1', LoginTimes: '0', Platform: 'Unknown', UpMsgNum: '1' },
+        { Bucket: '2025011310', Final: '1', LoginTimes: '1', Platform: 'iOS', UpMsgNum: '0' },
+      ]);
+      const store = await openStore(database.url);
+      try {
+        const h = { apps: new AppsRepo(store), store } as unknown as PipelineHarness;
+        const body = { Grain: 'day', Start: '20250113', End: '20250115' };
+        const api = (await getStats(h, APP, body, NOW)).rows;
+        assert.deepEqual(await queryJson(APP, '--grain', 'day', '--from', '20250113', '--to', '20250115'), api);
+      } finally {
+        await store.close();
+      }
+      const csv = await cli(['query', '--sdkappid', String(APP), '--grain', 'day', '--by', 'vendor', '--from', '20250113', '--to', '20250114', '--format', 'csv']);
+      assert.equal(csv.code, 0, csv.stderr);
+      assert.equal(csv.stdout, 'Bucket\n', 'no push: no vendor values, no rows');
+      const bad = await cli(['query', '--sdkappid', String(APP), '--grain', 'hour', '--from', '20250113']);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /--from must be an hour written "YYYYMMDDHH" for Grain "hour", got "20250113"/);
+      const table = await cli(['query', '--sdkappid', String(APP), '--grain', 'hour', '--from', '2025011310', '--to', '2025011311', '--fields', 'LoginTimes']);
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /Bucket +Final +LoginTimes\n[- ]+\n2025011310 +1 +1\n2025011311 +1 +0\n/);
     });
   });
 }

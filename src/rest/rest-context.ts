@@ -48,6 +48,8 @@ export interface RestRouteConfig {
   readonly auth?: 'none';
   /** Count calls against the per-app frequency limit (60007); default true. Only with requireUserSig. */
   readonly frequencyLimit?: boolean;
+  /** Count calls in the limit of this other route's URL (getstats shares getappinfo's); default its own. */
+  readonly frequencyBucket?: string;
   /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */
   readonly maxBodyBytes?: number;
 }
