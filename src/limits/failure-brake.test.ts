@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailureBrake } from './failure-brake.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
 import { LocalLimitStore } from './local-limit-store.js';
 
 async function fail(brake: FailureBrake, key: string, times: number): Promise<void> {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FrequencyLimiter } from './frequency-limiter.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
 import { LocalLimitStore } from './local-limit-store.js';
 
 async function takeMany(limiter: FrequencyLimiter, key: string, times: number): Promise<boolean[]> {

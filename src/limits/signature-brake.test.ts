@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
 import { SignatureBrake, type SignatureAttempt } from './signature-brake.js';
 
 const attempt = (client: string, sdkappid: string, identifier = 'administrator'): SignatureAttempt => ({ client, sdkappid, identifier });

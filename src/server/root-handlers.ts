@@ -28,12 +28,21 @@ export function rootNotFound(request: FastifyRequest, reply: FastifyReply): void
 }
 
 /**
- * Requests Fastify cannot route (a malformed URL such as `/v4/%`): 60002 naming the problem,
- * without the URL, whose query string holds the UserSig.
+ * Requests Fastify cannot route (a malformed URL such as `/v4/%`): under /v4, 60002 over HTTP
+ * 200; elsewhere (/healthz) plain HTTP 400. Either way the problem is named without the URL,
+ * whose query string holds the UserSig.
  */
 export function frameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const problem = err.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid (bad percent-encoding)' : 'the request cannot be routed';
+  if (!isV4Path(request.url)) {
+    void reply.code(400).send({ statusCode: 400, code: err.code, error: 'Bad Request', message: problem });
+    return;
+  }
   sendRootFailure(request, reply, ERROR_CODES.BAD_HTTP.code, `${ERROR_CODES.BAD_HTTP.info}: ${problem}`);
+}
+
+function isV4Path(url: string): boolean {
+  return /^\/+v4(?:[/?#]|$)/.test(url);
 }
 
 /** The path of a URL for an ErrorInfo: no query string, bounded, control characters dropped. */
