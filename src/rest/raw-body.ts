@@ -77,6 +77,7 @@ export function rawBodyParser(options: RawBodyParserOptions = {}) {
     let reserved = 0;
     let oversized = false;
     let finished = false;
+    let payloadEnded = false;
     let decoder: Decoder | undefined;
     let head: Buffer | undefined; // the first bytes of a deflate body, until its kind is known
     const release = () => {
@@ -114,6 +115,8 @@ export function rawBodyParser(options: RawBodyParserOptions = {}) {
           decoder.removeAllListeners('data');
           decoder.destroy();
           decoder = undefined;
+          // The raw body may have ended already (the decoder lags behind it): nothing else will finish.
+          if (payloadEnded) finish(null, result());
         }
         return;
       }
@@ -156,6 +159,7 @@ export function rawBodyParser(options: RawBodyParserOptions = {}) {
     };
     payload.on('data', onData);
     payload.once('end', () => {
+      payloadEnded = true;
       if (encoding === 'identity' || oversized) return finish(null, result());
       if (decoder === undefined) {
         if (head === undefined) return finish(null, Buffer.alloc(0)); // an empty compressed body is an empty body
