@@ -56,6 +56,7 @@ for (const kind of testDatabaseKinds()) {
       assert.match(out, new RegExp(`^SDKAppID:\\s+${DEMO_SDKAPPID}$`, 'm'));
       assert.match(out, /^admin:\s+administrator$/m);
       assert.match(out, /^UserSig:\s+\S{100,}$/m);
+      assert.match(out, /^secret key: [0-9a-f]{64}$/m, 'SDKs need the key to sign');
       const url = /^curl -s '([^']+)' -d '\{\}'$/m.exec(out)?.[1];
       assert.ok(url, out);
       assert.match(url, /\/v4\/openconfigsvr\/getappinfo\?sdkappid=1400000000&identifier=administrator&usersig=[^&]+&random=\d+&contenttype=json$/);
@@ -105,6 +106,15 @@ for (const kind of testDatabaseKinds()) {
       const badEnv = await runCaptured(['serve', '--db', database.url], { env: { IMSTATS_PORT: 'http' } });
       assert.equal(badEnv.code, 1);
       assert.match(badEnv.stderr, /^error: IMSTATS_PORT must be a port number/);
+      const tlsPortAlone = await runCaptured(['serve', '--db', database.url, '--tls-port', '8443']);
+      assert.equal(tlsPortAlone.stderr, 'error: --tls-port needs --tls-cert and --tls-key\n');
+      const badProxy = await runCaptured(['serve', '--db', database.url], { env: { IMSTATS_TRUST_PROXY: '10.0.0.0/99' } });
+      assert.equal(badProxy.code, 1);
+      assert.match(badProxy.stderr, /^error: --trust-proxy: .*expected addresses or CIDRs/);
+      const badTimeout = await runCaptured(['serve', '--db', database.url], { env: { IMSTATS_REQUEST_TIMEOUT_MS: 'soon' } });
+      assert.match(badTimeout.stderr, /^error: IMSTATS_REQUEST_TIMEOUT_MS: expected a positive integer/);
+      const inverted = await runCaptured(['serve', '--db', database.url, '--header-timeout-ms', '9000', '--request-timeout-ms', '3000']);
+      assert.equal(inverted.stderr, 'error: --header-timeout-ms must not exceed --request-timeout-ms\n');
       const badFlag = await runCaptured(['serve', '--db', database.url, '--port', '70000']);
       assert.equal(badFlag.code, 1);
       assert.match(badFlag.stderr, /--port.*expected a port number from 0 to 65535/);

@@ -8,12 +8,15 @@ const SDKAPPID = /^\d{1,15}$/;
 
 /**
  * The checks every UserSig-authenticated /v4 call passes, in this order (api.md, usersig.md):
- * sdkappid missing → 60012; usersig empty/absent → 70002; client braked → 70050; app unknown →
- * 70020; no key → 70016; UserSig checks → 70003/70014/70013/70001/70009 (each failure feeds the
- * brake); identifier not an admin → 60010; app disabled → 60006; frequency limit → 60007.
+ * sdkappid missing → 60012; usersig empty/absent → 70002; braked → 70050 (unless this exact
+ * UserSig was already verified); app unknown → 70020; no key → 70016; UserSig checks →
+ * 70003/70014/70013/70001/70009 (each failure feeds the brake); identifier not an admin → 60010;
+ * app disabled → 60006; frequency limit → 60007.
  *
- * 60006 comes after authentication so that only the app's own admins learn it is disabled, and a
- * disabled app's calls are not counted against its limit.
+ * The brake is keyed by (client address, SDKAppID) and by (SDKAppID, identifier) (see
+ * limits/signature-brake.ts), so failures against one app cannot lock out another app's admins.
+ * 60006 comes after authentication so that only the app's own admins learn it is disabled, and
+ * a disabled app's calls are not counted against its limit.
  */
 export async function authenticate(ctx: RestContext, request: FastifyRequest): Promise<Caller> {
   const params = queryParams(request);
@@ -21,27 +24,26 @@ export async function authenticate(ctx: RestContext, request: FastifyRequest): P
   if (!rawId) throw new ApiError('MISSING_SDKAPPID');
   const token = userSigParam(params);
   if (!token) throw new ApiError('USERSIG_EMPTY');
-
-  const client = request.ip;
-  if (ctx.brake.isBraked(client)) throw new ApiError('TOO_MANY_SIG_FAILURES');
-
-  const sdkappid = SDKAPPID.test(rawId) ? Number(rawId) : undefined;
-  const app = sdkappid === undefined ? undefined : await ctx.apps.get(sdkappid);
-  if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
-  if (app.secretKey === null) throw new ApiError('APP_HAS_NO_KEY', `app ${app.sdkappid} has no secret key`);
-
   const identifier = params.get('identifier');
+  const attempt = { client: request.ip, sdkappid: rawId, identifier: identifier ?? '' };
+  const nowSeconds = Math.floor(ctx.nowMs() / 1000);
+
+  // Checked before the app is looked up, so a braked guesser costs no database read.
+  const braked = await ctx.brake.braked(attempt);
+  const sdkappid = SDKAPPID.test(rawId) ? Number(rawId) : undefined;
+  const app = sdkappid === undefined ? undefined : braked ? await ctx.apps.get(sdkappid).catch(() => undefined) : await ctx.apps.get(sdkappid);
+  const verifyOptions = app && app.secretKey !== null ? { token, sdkappid: app.sdkappid, identifier: identifier ?? '', key: app.secretKey, nowSeconds } : undefined;
+  if (braked !== undefined && !(verifyOptions !== undefined && ctx.userSigs.holds(verifyOptions))) {
+    throw new ApiError('TOO_MANY_SIG_FAILURES', braked === 'client' ? `from this client for SDKAppID ${rawId.slice(0, 20)}` : `for this identifier of SDKAppID ${rawId.slice(0, 20)}`);
+  }
+  if (!app) throw new ApiError('UNKNOWN_SDKAPPID', JSON.stringify(rawId.slice(0, 40)));
+  if (verifyOptions === undefined) throw new ApiError('APP_HAS_NO_KEY', `app ${app.sdkappid} has no secret key`);
+
   try {
-    ctx.userSigs.verify({
-      token,
-      sdkappid: app.sdkappid,
-      identifier: identifier ?? '',
-      key: app.secretKey,
-      nowSeconds: Math.floor(ctx.nowMs() / 1000),
-    });
+    ctx.userSigs.verify(verifyOptions);
   } catch (err) {
     if (!(err instanceof UserSigError)) throw err;
-    ctx.brake.recordFailure(client);
+    await ctx.brake.recordFailure(attempt);
     if (identifier === undefined && err.failure === 'identifier_mismatch') {
       throw new ApiError('USERSIG_IDENTIFIER_MISMATCH', 'identifier is missing from the query string');
     }
@@ -51,12 +53,12 @@ export async function authenticate(ctx: RestContext, request: FastifyRequest): P
   if (!app.admins.includes(identifier!)) {
     throw new ApiError('NOT_ADMIN', `${JSON.stringify(identifier)} is not an admin account of app ${app.sdkappid}`);
   }
-  if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
+  if (!app.enabled) throw new ApiError('APP_DISABLED', String(app.sdkappid));
 
   if (request.routeOptions.config.frequencyLimit !== false) {
     const bucket = request.routeOptions.config.frequencyBucket ?? request.routeOptions.url;
-    if (!ctx.frequency.take(`${app.sdkappid} ${bucket}`)) {
-      throw new ApiError('RATE_LIMITED', `SDKAppID ${app.sdkappid} is over its limit for ${request.routeOptions.url}`);
+    if (!(await ctx.frequency.take(`${app.sdkappid} ${bucket}`))) {
+      throw new ApiError('RATE_LIMITED', `${app.sdkappid} on ${request.routeOptions.url} (${ctx.frequency.description})`);
     }
   }
   return { app, identifier: identifier! };

@@ -1,7 +1,8 @@
 import type { App } from '../store/apps-repo.js';
 import type { StatsRepo } from '../store/stats-repo.js';
 import type { Store } from '../store/store.js';
-import type { FailureBrake, FrequencyLimiter } from '../limits/index.js';
+import type { FrequencyLimiter, SignatureBrake } from '../limits/index.js';
+import type { BodyBudget } from './body-budget.js';
 import type { VerifiedUserSigCache } from '../usersig/index.js';
 import type { AppCache } from './app-cache.js';
 import type { AnswerCache } from './answer-cache.js';
@@ -22,8 +23,10 @@ export interface RestContext {
   readonly userSigs: VerifiedUserSigCache;
   /** Per-(SDKAppID, route) frequency limit; counts authenticated calls only. */
   readonly frequency: FrequencyLimiter;
-  /** Brake on clients (by IP) with repeated UserSig failures. */
-  readonly brake: FailureBrake;
+  /** Brake on repeated UserSig failures, per (client address, app) and per (app, identifier). */
+  readonly brake: SignatureBrake;
+  /** Bound on the memory all concurrent callback bodies hold together (60007 beyond). */
+  readonly callbackBodies: BodyBudget;
   /** Milliseconds clock; tests pass a fake one. */
   readonly nowMs: () => number;
   /** Days back from today a report may reach (StartDate); default 35. */
@@ -52,6 +55,8 @@ export interface RestRouteConfig {
   readonly frequencyBucket?: string;
   /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */
   readonly maxBodyBytes?: number;
+  /** Memory this route's concurrent bodies share (60007 when full); default unbounded beyond maxBodyBytes each. */
+  readonly bodyBudget?: BodyBudget;
 }
 
 declare module 'fastify' {
@@ -59,5 +64,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by requireUserSig; null outside authenticated routes. */
     imstatsCaller: Caller | null;
+    /** The ErrorCode answered (0 on success), for the request log; null until an answer is made. */
+    imstatsErrorCode: number | null;
   }
 }

@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { testDatabaseKinds } from '../../test/support/test-databases.js';
 import { codeOf, envelopeOf, GETAPPINFO, openRestHarness, type RestHarness } from '../../test/support/rest-test-harness.js';
 
@@ -24,7 +24,7 @@ for (const kind of testDatabaseKinds()) {
       for (const path of ['/v4/openconfigsvr/getappinfo2', '/v4/im_open_login_svc/account_import', '/v4', '/v4/']) {
         const env = envelopeOf(await h.call({ path, body: '{}' }));
         assert.equal(env.ErrorCode, 60009, path);
-        assert.match(env.ErrorInfo, /unknown service\/command path: \/v4/);
+        assert.match(env.ErrorInfo, /unknown service\/command path: "\/v4/);
       }
     });
 
@@ -33,13 +33,31 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(codeOf(await h.call({ path: '//v4//openconfigsvr/getappinfo', body: '{}' })), 0);
     });
 
-    test('paths are outside the envelope elsewhere: /healthz is plain HTTP, unknown paths a plain 404', async () => {
+    test('GET /healthz is plain HTTP; every other path outside /v4 gets the envelope, never echoing the query', async () => {
       const health = await h.app.inject({ method: 'GET', url: '/healthz' });
       assert.equal(health.statusCode, 200);
       assert.deepEqual(health.json(), { status: 'ok' });
-      const missing = await h.app.inject({ method: 'POST', url: '/v3/openconfigsvr/getappinfo', payload: '{}' });
-      assert.equal(missing.statusCode, 404);
-      assert.equal(missing.json().ActionStatus, undefined);
+      const sig = h.sign();
+      const query = `?sdkappid=1400000000&identifier=administrator&usersig=${sig}`;
+      const cases: [string, string, number, RegExp][] = [
+        ['POST', '/v3/openconfigsvr/getappinfo', 60009, /path: "\/v3\/openconfigsvr\/getappinfo"$/],
+        ['POST', '/V4/openconfigsvr/getappinfo', 60009, /path: "\/V4\/openconfigsvr\/getappinfo"$/],
+        ['POST', '/healthz', 60009, /"\/healthz"/],
+        ['GET', '/V4/openconfigsvr/getappinfo', 60002, /method GET is not allowed/],
+        ['POST', '/v4/%', 60002, /URL is not valid/],
+        ['GET', '/v4/openconfigsvr/getappinfo', 60002, /method GET is not allowed/],
+      ];
+      for (const [method, path, code, info] of cases) {
+        const res = await h.app.inject({ method: method as 'GET' | 'POST', url: `${path}${query}`, payload: method === 'POST' ? '{}' : undefined });
+        const name = `${method} ${path}`;
+        assert.equal(res.statusCode, 200, name);
+        assert.equal(res.headers['content-type'], 'application/json', name);
+        const env = JSON.parse(res.body);
+        assert.deepEqual(Object.keys(env), ['ActionStatus', 'ErrorCode', 'ErrorInfo'], name);
+        assert.equal(env.ErrorCode, code, `${name}: ${env.ErrorInfo}`);
+        assert.match(env.ErrorInfo, info, name);
+        assert.ok(!res.body.includes(sig.slice(0, 16)) && !res.body.includes('usersig'), `${name} echoes the query: ${res.body}`);
+      }
     });
 
     const contentTypes = [
@@ -70,24 +88,26 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(codeOf(await h.call({ query: { usersig: 'garbage' }, body: '{oops' })), 70003);
     });
 
-    test('gzip when Accept-Encoding asks, for answers large and small; identity otherwise', async () => {
+    test('gzip when Accept-Encoding asks for answers over 1 KiB; small ones (which gzip would make bigger) and unasked ones as they are', async () => {
       const big = await h.call({ body: '{}', headers: { 'accept-encoding': 'gzip, deflate, br' } });
       assert.equal(big.headers['content-encoding'], 'gzip');
       assert.equal(big.headers['content-type'], 'application/json');
       assert.equal(JSON.parse(gunzipSync(big.rawPayload).toString()).Result.length, 30);
       const small = await h.call({ query: { usersig: undefined }, headers: { 'accept-encoding': 'gzip' } });
-      assert.equal(small.headers['content-encoding'], 'gzip');
-      assert.equal(JSON.parse(gunzipSync(small.rawPayload).toString()).ErrorCode, 70002);
+      assert.equal(small.headers['content-encoding'], undefined);
+      assert.equal(JSON.parse(small.body).ErrorCode, 70002);
+      assert.ok(gzipSync(small.rawPayload).length > small.rawPayload.length, 'gzip would have made it bigger');
       const plain = await h.call({ body: '{}' });
       assert.equal(plain.headers['content-encoding'], undefined);
       assert.equal(JSON.parse(plain.body).ErrorCode, 0);
     });
 
     test('a malformed URL outside /v4 is plain HTTP 400, not the envelope', async () => {
-      const res = await h.app.inject({ method: 'GET', url: '/health%zz' });
+      const res = await h.app.inject({ method: 'GET', url: '/health%zz?usersig=secret-looking-token' });
       assert.equal(res.statusCode, 400);
       assert.equal(res.json().ActionStatus, undefined);
       assert.equal(res.json().code, 'FST_ERR_BAD_URL');
+      assert.ok(!res.body.includes('secret-looking-token') && !res.body.includes('%zz'), res.body);
     });
 
     test('a malformed URL under /v4 is 60002 over HTTP 200', async () => {

@@ -1,11 +1,12 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { declaresAuth } from './authenticate.js';
 import { ApiError } from './error-codes.js';
 import { errorResponse } from './error-response.js';
 import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from './envelope.js';
-import { rawBodyParser, type RawBodyParserOptions } from './raw-body.js';
+import { rawBodyParser, releaseBodyBudget, type RawBodyParserOptions } from './raw-body.js';
 import type { RestContext } from './rest-context.js';
 import { REST_ROUTES, type RestRoute } from './routes/index.js';
+import { pathOf } from '../server/root-handlers.js';
 
 export interface RestPluginOptions {
   readonly context: RestContext;
@@ -40,29 +41,34 @@ export async function restPlugin(fastify: FastifyInstance, options: RestPluginOp
   });
 
   // Fastify appends `; charset=utf-8` to JSON it serializes; Tencent answers plain `application/json`.
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
     reply.header('content-type', ENVELOPE_CONTENT_TYPE);
+    // Failures set their code on the way out (sendFailure); anything else a route answers is OK/0.
+    request.imstatsErrorCode ??= 0;
     return payload;
   });
+  // A body held in a route's BodyBudget is given back once its request is over, however it ended.
+  fastify.addHook('onResponse', async (request) => releaseBodyBudget(request));
+  fastify.addHook('onRequestAbort', async (request) => releaseBodyBudget(request));
 
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
     const response = errorResponse(err);
     if (response.log === 'error') request.log.error({ err }, 'v4 call failed');
-    sendFailure(reply, response.code, response.info);
+    sendFailure(request, reply, response.code, response.info);
   });
 
   fastify.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?', 1)[0]!;
     const err =
       request.method !== 'POST'
         ? new ApiError('BAD_HTTP', `method ${request.method} is not allowed; use POST`)
-        : new ApiError('UNKNOWN_COMMAND', path.slice(0, 200));
-    sendFailure(reply, err.code, err.message);
+        : new ApiError('UNKNOWN_COMMAND', pathOf(request.url));
+    sendFailure(request, reply, err.code, err.message);
   });
 
   for (const route of options.routes ?? REST_ROUTES) await fastify.register(route, ctx);
 }
 
-function sendFailure(reply: FastifyReply, code: number, info: string): void {
+function sendFailure(request: FastifyRequest, reply: FastifyReply, code: number, info: string): void {
+  request.imstatsErrorCode = code;
   reply.code(200).send(failureEnvelope(code, info));
 }

@@ -1,12 +1,13 @@
 import { ingestorForStore } from '../ingest/ingestor-for-store.js';
 import { readFileSync } from 'node:fs';
+import proxyAddr from '@fastify/proxy-addr';
 import compress from '@fastify/compress';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { FailureBrake, FrequencyLimiter } from '../limits/index.js';
+import { FrequencyLimiter, LocalLimitStore, SignatureBrake, type LimitStore } from '../limits/index.js';
 import { AppCache, DEFAULT_APP_CACHE_TTL_MS } from '../rest/app-cache.js';
 import { AnswerCache, DEFAULT_ANSWER_CACHE_TTL_MS } from '../rest/answer-cache.js';
-import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from '../rest/envelope.js';
-import { ERROR_CODES } from '../rest/error-codes.js';
+import { ENVELOPE_CONTENT_TYPE } from '../rest/envelope.js';
+import { BodyBudget, DEFAULT_CALLBACK_BODY_BUDGET_BYTES } from '../rest/body-budget.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../rest/raw-body.js';
 import type { RestContext } from '../rest/rest-context.js';
 import { restPlugin } from '../rest/rest-plugin.js';
@@ -18,38 +19,53 @@ import type { Store } from '../store/store.js';
 import { DEFAULT_USERSIG_CACHE_ENTRIES, VerifiedUserSigCache } from '../usersig/index.js';
 import { clientErrorHandler } from './client-error-handler.js';
 import { healthRoute } from './health-route.js';
+import { ConnectionGate, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from './connection-gate.js';
+import { connectionCapFor, openFileLimit } from './fd-limit.js';
+import { createServerSet, setSecondaryServer, type Timeouts } from './http-servers.js';
 import { redactUrl } from './redact-url.js';
+import { frameworkError, rootNotFound } from './root-handlers.js';
 
 /** getappinfo calls allowed per SDKAppID per second (Tencent's limit): 200. */
 export const DEFAULT_RATE_LIMIT = 200;
 /** Expired per-user detail is pruned this often while serving: hourly. */
 export const PRUNE_INTERVAL_MS = 3_600_000;
+/** Answers smaller than this are sent uncompressed even when the client asks for gzip: 1 KiB (gzip's 20-byte frame would make small ones bigger). */
+export const DEFAULT_COMPRESS_THRESHOLD_BYTES = 1024;
 
 export interface TlsFiles {
   /** PEM certificate (chain) file. */
   readonly certFile: string;
   /** PEM private key file. */
   readonly keyFile: string;
+  /**
+   * Serve HTTPS on a second server beside the plain HTTP one (`serve --tls-port`), both in this
+   * process with the same limits and caches; default false: the one server speaks HTTPS only.
+   */
+  readonly alongsideHttp?: boolean;
 }
 
-export interface AppConfig {
+export interface AppConfig extends Timeouts {
   /** The open database; the app never closes it. */
   readonly store: Store;
-  /** Calls per SDKAppID and route per window (60007 beyond); default DEFAULT_RATE_LIMIT (200). */
+  /** Calls per SDKAppID and route in any window (60007 beyond); default DEFAULT_RATE_LIMIT (200). */
   readonly rateLimit?: number;
-  /** Window of the frequency limit; default 1000 ms. */
+  /** Window of the frequency limit (sliding); default 1000 ms. */
   readonly rateLimitWindowMs?: number;
-  /** UserSig failures per client per minute before the brake (70050) engages; default FailureBrake's (20). */
+  /** UserSig failures per (client address, app) per minute before the brake (70050) engages; default 20. */
   readonly brakeThreshold?: number;
+  /** UserSig failures per (app, identifier) per minute, all clients together, before that account is braked; default 200. */
+  readonly accountBrakeThreshold?: number;
+  /** Where the frequency limit and the brake count; default this process's memory (a LocalLimitStore). */
+  readonly limitStore?: LimitStore;
   /** Milliseconds clock used for UserSig expiry, report windows, limits and caches; default Date.now. */
   readonly nowMs?: () => number;
-  /** Log requests and failures with pino (UserSigs redacted); default false. */
+  /** Log requests and failures with pino (UserSigs and Signs redacted, each answer's ErrorCode); default false. */
   readonly logger?: boolean;
   /** Pino level when logging; default `info`. */
   readonly logLevel?: string;
   /** Where log lines go when logging; default stdout. */
   readonly logStream?: { write(line: string): void };
-  /** Serve HTTPS with this certificate and key; plain HTTP when absent. */
+  /** Serve HTTPS with this certificate and key (alone, or beside HTTP); plain HTTP when absent. */
   readonly tls?: TlsFiles;
   /**
    * The retention window in days: how far back a StartDate and an ingested event may reach, and how
@@ -65,23 +81,43 @@ export interface AppConfig {
   readonly answerCacheTtlMs?: number;
   /** Verified UserSigs kept; default 10 000. */
   readonly userSigCacheEntries?: number;
-  /** Largest /v4 body; default 1 MiB. */
+  /** Largest /v4 body (after decompression); default 1 MiB. */
   readonly maxBodyBytes?: number;
-  /** Trust X-Forwarded-For for the client address (the brake's key); Fastify's `trustProxy`, default false. */
-  readonly trustProxy?: boolean | string | string[];
-  /** Smallest answer gzip-compressed when the client asks; default 0 (every answer, as api.md says). */
+  /**
+   * The proxies whose X-Forwarded-For is believed (addresses, CIDRs, or proxy-addr's names
+   * `loopback`, `linklocal`, `uniquelocal`); the client address, which the brake is keyed by, is
+   * then the nearest untrusted hop. Default none: the socket's peer is the client.
+   */
+  readonly trustProxy?: readonly string[];
+  /** Smallest answer gzip-compressed when the client asks; default DEFAULT_COMPRESS_THRESHOLD_BYTES (1 KiB). */
   readonly compressThresholdBytes?: number;
+  /** Open connections at most, HTTP and HTTPS together; default 10 000, lowered to the open-file limit minus 128. */
+  readonly maxConnections?: number;
+  /** Open connections at most from one address (trusted proxies exempt); default 100. */
+  readonly maxConnectionsPerClient?: number;
+  /** Memory all concurrent callback bodies may hold together; default 64 MiB (60007 beyond). */
+  readonly callbackBodyBudgetBytes?: number;
 }
 
 /**
  * Builds the HTTP application without listening (tests use `inject()`; `listen()` serves it):
  * the Tencent-compatible `/v4` API (rest/rest-plugin.ts, routes in rest/routes/index.ts) and a
- * plain `GET /healthz`. Call `await app.ready()` or `listen(app)` before use; `app.close()` does
- * not close the store.
+ * plain `GET /healthz`; any other path gets the envelope too. The servers (http-servers.ts)
+ * carry header, request and keep-alive timeouts and a connection gate (total and per-client
+ * caps). Call `await app.ready()` or `listen(app)` before use; `app.close()` does not close the
+ * store.
  */
 export function buildApp(config: AppConfig): FastifyInstance {
   const nowMs = config.nowMs ?? Date.now;
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const trusted = config.trustProxy && config.trustProxy.length > 0 ? proxyAddr.compile([...config.trustProxy]) : undefined;
+  const gate = new ConnectionGate({
+    maxConnections: config.maxConnections ?? connectionCapFor(DEFAULT_MAX_CONNECTIONS, openFileLimit()),
+    maxPerClient: config.maxConnectionsPerClient ?? DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+    ...(trusted ? { exempt: (address: string) => trusted(address, 0) } : {}),
+  });
+  const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), alongsideHttp: config.tls.alongsideHttp ?? false } : undefined;
+  let secondary: ReturnType<typeof createServerSet>['secondary'];
   const options: FastifyServerOptions & { https?: { cert: Buffer; key: Buffer } } = {
     logger: config.logger
       ? {
@@ -89,27 +125,37 @@ export function buildApp(config: AppConfig): FastifyInstance {
           ...(config.logStream ? { stream: config.logStream } : {}),
           serializers: {
             req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+            // Every business outcome is HTTP 200: the ErrorCode is what tells a failure from a success.
+            res: (reply) => ({ statusCode: reply.statusCode, ErrorCode: (reply as Partial<FastifyReply>).request?.imstatsErrorCode ?? undefined }),
           },
         }
       : false,
     routerOptions: { ignoreDuplicateSlashes: true },
     bodyLimit: maxBodyBytes,
-    trustProxy: config.trustProxy ?? false,
+    trustProxy: trusted ?? false,
     clientErrorHandler,
-    // A malformed URL under /v4 is Tencent's 60002, still over HTTP 200; elsewhere (/healthz) it
-    // is plain HTTP: Fastify's own 400.
-    frameworkErrors: (err, request, reply) => {
-      if (!isV4Path(request.url)) return void (reply as FastifyReply).send(err);
-      void (reply as FastifyReply)
-        .code(200)
-        .header('content-type', ENVELOPE_CONTENT_TYPE)
-        .send(failureEnvelope(ERROR_CODES.BAD_HTTP.code, `${ERROR_CODES.BAD_HTTP.info}: ${err.message}`));
+    frameworkErrors: frameworkError,
+    serverFactory: (handler) => {
+      const set = createServerSet(handler, { timeouts: config, gate, clientErrorHandler, ...(tls ? { tls } : {}) });
+      secondary = set.secondary;
+      return set.primary;
     },
   };
-  if (config.tls) options.https = { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+  // Only for the URL listen() reports; the server itself comes from serverFactory.
+  if (tls && !tls.alongsideHttp) options.https = { cert: tls.cert, key: tls.key };
   const app = Fastify(options) as unknown as FastifyInstance;
+  if (secondary) {
+    const server = secondary;
+    setSecondaryServer(app, server);
+    app.addHook('onClose', async () => {
+      if (!server.listening) return;
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+  }
 
   const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const limitStore = config.limitStore ?? new LocalLimitStore();
   const apps = new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs });
   const answers = new AnswerCache({ ttlMs: config.answerCacheTtlMs ?? DEFAULT_ANSWER_CACHE_TTL_MS });
   const ctx: RestContext = {
@@ -123,8 +169,14 @@ export function buildApp(config: AppConfig): FastifyInstance {
       onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
     }),
     userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
-    frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, clock: nowMs }),
-    brake: new FailureBrake({ ...(config.brakeThreshold !== undefined ? { threshold: config.brakeThreshold } : {}), clock: nowMs }),
+    frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, store: limitStore, clock: nowMs }),
+    brake: new SignatureBrake({
+      store: limitStore,
+      clock: nowMs,
+      ...(config.brakeThreshold !== undefined ? { clientThreshold: config.brakeThreshold } : {}),
+      ...(config.accountBrakeThreshold !== undefined ? { accountThreshold: config.accountBrakeThreshold } : {}),
+    }),
+    callbackBodies: new BodyBudget(config.callbackBodyBudgetBytes ?? DEFAULT_CALLBACK_BODY_BUDGET_BYTES),
     nowMs,
     retentionDays,
   };
@@ -137,13 +189,16 @@ export function buildApp(config: AppConfig): FastifyInstance {
   });
   app.addHook('onClose', async () => clearInterval(pruner));
 
-  void app.register(compress, { threshold: config.compressThresholdBytes ?? 0, encodings: ['gzip', 'deflate'] });
+  app.decorateRequest('imstatsErrorCode', null);
+  app.setNotFoundHandler(rootNotFound);
+  // Fastify appends `; charset=utf-8` to JSON; an envelope is always exactly `application/json`.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.imstatsErrorCode !== null) reply.header('content-type', ENVELOPE_CONTENT_TYPE);
+    return payload;
+  });
+  // Request bodies are decompressed by the /v4 body parser, bounded (the plugin's own decompression has no size limit).
+  void app.register(compress, { threshold: config.compressThresholdBytes ?? DEFAULT_COMPRESS_THRESHOLD_BYTES, encodings: ['gzip', 'deflate'], globalDecompression: false });
   void app.register(healthRoute, { store: config.store });
   void app.register(restPlugin, { context: ctx, body: { maxBytes: maxBodyBytes }, prefix: '/v4' });
   return app;
-}
-
-/** Whether a request path is under the Tencent-compatible /v4 prefix (its envelope's domain). */
-function isV4Path(url: string): boolean {
-  return /^\/+v4(?:[/?#]|$)/.test(url);
 }

@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { secondaryServerOf } from './http-servers.js';
 
 /** Port served when none is given: 8080. */
 export const DEFAULT_PORT = 8080;
@@ -12,6 +14,35 @@ export interface ListenOptions {
   readonly port?: number;
   /** With host `::`, refuse IPv4 connections; default false. */
   readonly ipv6Only?: boolean;
+  /** Port of the HTTPS server beside HTTP (an app built with `tls.alongsideHttp`); 0 picks a free one. */
+  readonly tlsPort?: number;
+}
+
+/** Where an app listens: its primary URL and, with TLS beside HTTP, the HTTPS one. */
+export interface Listening {
+  readonly url: string;
+  readonly tlsUrl?: string;
+}
+
+/**
+ * Starts serving an app from buildApp and, when it was built with TLS beside HTTP, its HTTPS
+ * server on `tlsPort` at the same host (resolving once both listen).
+ */
+export async function listenAll(app: FastifyInstance, options: ListenOptions = {}): Promise<Listening> {
+  const url = await listen(app, options);
+  const secondary = secondaryServerOf(app);
+  if (secondary === undefined) return { url };
+  if (options.tlsPort === undefined) throw new Error('the app serves HTTPS beside HTTP: give tlsPort');
+  const host = (app.server.address() as AddressInfo).address;
+  await new Promise<void>((resolve, reject) => {
+    secondary.once('error', reject);
+    secondary.listen({ host, port: options.tlsPort, ipv6Only: options.ipv6Only ?? false }, () => {
+      secondary.off('error', reject);
+      resolve();
+    });
+  });
+  const address = secondary.address() as AddressInfo;
+  return { url, tlsUrl: `https://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}` };
 }
 
 /**

@@ -109,6 +109,18 @@ export interface AppliedBatchesTable {
   applied_at: Int;
 }
 
+export interface CallbackSignUsesTable {
+  sdkappid: Int;
+  /** The callback's RequestTime, Unix seconds. */
+  request_time: Int;
+  /** The callback's Sign, lower-case hex. */
+  sign: string;
+  /** base64url SHA-256 of the body the pair came with. */
+  body_hash: string;
+  /** When this node first saw the pair with this body, Unix ms. */
+  first_seen_ms: Int;
+}
+
 export interface Database {
   apps: AppsTable;
   app_admins: AppAdminsTable;
@@ -121,5 +133,6 @@ export interface Database {
   im_groups: ImGroupsTable;
   group_members: GroupMembersTable;
   applied_batches: AppliedBatchesTable;
+  callback_sign_uses: CallbackSignUsesTable;
 }
 

@@ -60,6 +60,16 @@ export class VerifiedUserSigCache {
     return verified;
   }
 
+  /**
+   * True when exactly this UserSig is held as verified and unexpired for this app, key and
+   * identifier: proof the caller is no guesser, used to let it past a brake strangers engaged.
+   * Changes nothing and counts no hit.
+   */
+  holds(options: VerifyUserSigOptions): boolean {
+    const cached = this.#entries.get(cacheKeyOf(options));
+    return cached !== undefined && options.nowSeconds <= cached.expiresAt && cached.identifier === options.identifier && cached.sdkappid === options.sdkappid;
+  }
+
   /** Drops every entry of one app, e.g. after its key changed (they would only miss anyway). */
   forgetApp(sdkappid: number): void {
     for (const [cacheKey, entry] of this.#entries) {

@@ -5,7 +5,6 @@ import {
   KeyedSerialQueue,
   RecentDeliveries,
   translateCallback,
-  verifyCallbackSign,
   type ItemRejection,
   type TranslatedCallback,
 } from '../../events/adapters/tencent-callback/index.js';
@@ -13,6 +12,8 @@ import type { IngestResult } from '../../ingest/ingestor.js';
 import { StoreError } from '../../store/store-error.js';
 import { ApiError } from '../error-codes.js';
 import { queryParams } from '../query-params.js';
+import { admittedCallback, callbackAdmission } from './callback-admission.js';
+import { CallbackReplays } from './callback-replays.js';
 import { rawBodyOf, utf8Text } from '../raw-body.js';
 import type { RestContext } from '../rest-context.js';
 import type { RestRoute } from './index.js';
@@ -27,8 +28,6 @@ export const MAX_PENDING_CALLBACKS = 10_000;
 const STORE_RETRY_DELAYS_MS = [250, 1000];
 /** Reasons quoted in one ErrorInfo at most; the count says how many there were. */
 const MAX_QUOTED_REASONS = 3;
-
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 
 /** Tencent's answer to a callback, keys in byte-wise order as every answer of this API. */
 interface CallbackAnswer {
@@ -56,23 +55,29 @@ export const tencentCallbackRoute: RestRoute = async (fastify, ctx) => {
   const recent = new RecentDeliveries();
   fastify.addHook('onClose', async () => queue.drained());
 
-  fastify.post('/imstats/callback', { config: { auth: 'none', maxBodyBytes: MAX_CALLBACK_BODY_BYTES } }, async (request): Promise<CallbackAnswer> => {
+  const replays = new CallbackReplays(ctx.store, (err) => fastify.log.warn({ err }, 'pruning old callback Signs failed'));
+  const options = {
+    config: { auth: 'none', maxBodyBytes: MAX_CALLBACK_BODY_BYTES, bodyBudget: ctx.callbackBodies },
+    // The URL is checked before the body is read: a stranger cannot make the server buffer 16 MiB.
+    preParsing: callbackAdmission(ctx),
+  } as const;
+  fastify.post('/imstats/callback', options, async (request): Promise<CallbackAnswer> => {
     const params = queryParams(request);
-    const rawId = params.get('sdkappid')?.trim();
-    if (!rawId) throw new ApiError('MISSING_SDKAPPID', 'SdkAppid is missing from the query string');
-    const app = SDKAPPID.test(rawId) ? await ctx.apps.get(Number(rawId)) : undefined;
-    if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
-    if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
-    const arrivalMs = ctx.nowMs();
-    if (app.callbackToken !== null) {
-      const check = verifyCallbackSign({ token: app.callbackToken, requestTime: params.get('requesttime'), sign: params.get('sign'), nowMs: arrivalMs });
-      if (!check.ok) throw new ApiError(check.failure.endsWith('sign') ? 'CALLBACK_BAD_SIGN' : 'CALLBACK_BAD_REQUEST_TIME', check.message);
-    }
+    const { app, arrivalMs } = admittedCallback(request);
     const command = params.get('callbackcommand')?.trim();
     if (!command) throw new ApiError('UNKNOWN_COMMAND', 'CallbackCommand is missing from the query string');
-    if (!CALLBACK_TRANSLATORS.has(command)) return answer(`ignored: CallbackCommand ${JSON.stringify(command.slice(0, 80))} is not counted`);
-
+    const counted = CALLBACK_TRANSLATORS.has(command);
     const raw = rawBodyOf(request);
+    const bodyHash = createHash('sha256').update(raw).digest('base64url');
+    // A command we do not count changes nothing, so neither a replay nor a database failure may block the user's action.
+    const replay = await replays.check(app, params, bodyHash, ctx.nowMs()).catch((err: unknown) => {
+      if (counted || !(err instanceof StoreError)) throw err;
+      request.log.warn({ err }, 'callback Sign replay check failed for an ignored command');
+      return undefined;
+    });
+    if (replay && counted) throw replay;
+    if (!counted) return answer(`ignored: CallbackCommand ${JSON.stringify(command.slice(0, 80))} is not counted`);
+
     const translation = translateCallback({ sdkappid: app.sdkappid, command, optPlatform: params.get('optplatform'), body: parseBody(raw), arrivalMs });
     if (translation.kind === 'ignored') return answer(`ignored: ${translation.reason}`);
     if (translation.kind === 'malformed') throw new ApiError('INVALID_JSON', `${command} body: ${translation.error.message}`);
@@ -82,7 +87,7 @@ export const tencentCallbackRoute: RestRoute = async (fastify, ctx) => {
     }
 
     // Without an identity in the body, an identical body shortly before is the same delivery.
-    const recentKey = translation.dedupeKey === undefined ? `${app.sdkappid}:${command}:${createHash('sha256').update(raw).digest('base64url')}` : undefined;
+    const recentKey = translation.dedupeKey === undefined ? `${app.sdkappid}:${command}:${bodyHash}` : undefined;
     const work = queue.run(app.sdkappid, () => apply(ctx, translation, recent, recentKey));
     if (!work) throw new ApiError('RATE_LIMITED', `${MAX_PENDING_CALLBACKS} callbacks are waiting to be applied; retry later`);
     const outcome = await settleWithin(work, CALLBACK_ANSWER_BUDGET_MS);
