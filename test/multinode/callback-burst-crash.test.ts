@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { AppsRepo } from '../store/apps-repo.js';
-import { openStore, type Store } from '../store/store.js';
-import { createTestDatabase, testDatabaseKinds } from '../testing/test-databases.js';
-import { imstatsServe, serverUrl } from '../multinode/child.js';
+import { AppsRepo } from '../../src/store/apps-repo.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { createTestDatabase, testDatabaseKinds } from '../support/test-databases.js';
+import { imstatsServe, serverUrl } from './child.js';
 
 const APP = 1400000611;
 const CALLBACKS = 4000;
