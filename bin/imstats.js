@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled from src/cli to dist/src/cli by `npm run build` (run by `npm install`).
 import { spawn } from 'node:child_process';
-import { missingNodeFlags } from '../dist/src/cli/heap-limit.js';
+import { missingNodeFlags, stopWithLauncher } from '../dist/src/cli/heap-limit.js';
 
 const args = process.argv.slice(2);
 const flags = missingNodeFlags(args, process.execArgv);
 if (flags.length > 0) {
-  // Some commands need node flags (a capped heap for ingest): run again with them.
-  const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  // Some commands need node flags (a capped heap for ingest): run again with them. The IPC channel
+  // tells the child when this process is gone, even by SIGKILL (stopWithLauncher).
+  const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {
     if (signal) {
@@ -17,6 +18,7 @@ if (flags.length > 0) {
     else process.exit(code ?? 1);
   });
 } else {
+  stopWithLauncher();
   const { main } = await import('../dist/src/cli/main.js');
   main(process.argv).catch((err) => {
     console.error(err instanceof Error ? err.message : String(err));

@@ -73,7 +73,7 @@ describe('bin/imstats.js in a real process', () => {
     const lines = [JSON.stringify({ type: 'user.register', time: now - 60_000, user: 'a' }), '{broken'].join('\n');
     const ingested = await imstats(['ingest', '-', '--sdkappid', '1400000009', '--db', db], lines).exited;
     assert.equal(ingested.code, 2, ingested.stderr);
-    assert.equal(ingested.stdout, 'ingested: 1 accepted, 1 rejected, 1 batches (0 already applied)\n');
+    assert.equal(ingested.stdout, 'ingested: 1 accepted, 0 already applied, 1 rejected (1 batches, 0 of them applied before)\n');
     assert.match(ingested.stderr, /^line 2: invalid JSON/);
   });
 

@@ -10,3 +10,22 @@ export function missingNodeFlags(args: readonly string[], execArgv: readonly str
   if (args[0] !== 'ingest') return [];
   return execArgv.some((a) => a.startsWith('--max-old-space-size')) ? [] : INGEST_NODE_FLAGS;
 }
+
+/**
+ * In a process re-run by bin/imstats.js (an IPC channel to it is open): exits as soon as the
+ * launcher is gone, however it died (SIGKILL included: the channel closes with the process), so
+ * an ingest never goes on as an orphan. The open batch's transaction is abandoned, as a kill -9
+ * would; a re-run skips what was committed. Elsewhere does nothing.
+ */
+export function stopWithLauncher(): void {
+  if (!process.channel) return;
+  // The channel must not keep a finished command alive.
+  process.channel.unref();
+  process.on('disconnect', () => {
+    process.stderr.write('imstats: the launching process is gone; stopping\n', () => process.exit(EXIT_LAUNCHER_GONE));
+    setTimeout(() => process.exit(EXIT_LAUNCHER_GONE), 200).unref();
+  });
+}
+
+/** Exit status of a child whose launcher died (128 + SIGHUP, as a shell would report a hang-up). */
+export const EXIT_LAUNCHER_GONE = 129;

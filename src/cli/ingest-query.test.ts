@@ -81,7 +81,7 @@ for (const kind of testDatabaseKinds()) {
       const run = await cli(['ingest', file('good.ndjson', GOOD)]);
       assert.equal(run.stderr, '');
       assert.equal(run.code, 0);
-      assert.equal(run.stdout, 'ingested: 9 accepted, 0 rejected, 1 batches (0 already applied)\n');
+      assert.equal(run.stdout, 'ingested: 9 accepted, 0 already applied, 0 rejected (1 batches, 0 of them applied before)\n');
     });
 
     test('query --format json is dailyReport over the default window, keys in wire order', async () => {
@@ -109,14 +109,14 @@ for (const kind of testDatabaseKinds()) {
       const before = await queryJson(APP);
       const run = await cli(['ingest', join(dir, 'good.ndjson')]);
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, 'ingested: 9 accepted, 0 rejected, 1 batches (1 already applied)\n');
+      assert.equal(run.stdout, 'ingested: 0 accepted, 9 already applied, 0 rejected (1 batches, 1 of them applied before)\n');
       assert.deepEqual(await queryJson(APP), before);
     });
 
     test('ingest of a mixed file counts the valid lines and reports each bad one with its line number; exit 2', async () => {
       const run = await cli(['ingest', file('mixed.ndjson', MIXED), '--sdkappid', String(OTHER)]);
       assert.equal(run.code, 2);
-      assert.equal(run.stdout, 'ingested: 3 accepted, 5 rejected, 1 batches (0 already applied)\n');
+      assert.equal(run.stdout, 'ingested: 3 accepted, 0 already applied, 5 rejected (1 batches, 0 of them applied before)\n');
       const lines = run.stderr.trimEnd().split('\n');
       assert.equal(lines.length, 5, run.stderr);
       assert.match(lines[0]!, /^line 2: unknown event type "user\.teleport"$/);
@@ -132,7 +132,7 @@ for (const kind of testDatabaseKinds()) {
       const before = await queryJson(OTHER);
       const run = await cli(['ingest', join(dir, 'mixed.ndjson'), '--sdkappid', String(OTHER)]);
       assert.equal(run.code, 2);
-      assert.equal(run.stdout, 'ingested: 3 accepted, 5 rejected, 1 batches (1 already applied)\n');
+      assert.equal(run.stdout, 'ingested: 0 accepted, 3 already applied, 5 rejected (1 batches, 1 of them applied before)\n');
       assert.equal(run.stderr.trimEnd().split('\n').length, 5);
       assert.deepEqual(await queryJson(OTHER), before);
     });
@@ -147,7 +147,7 @@ for (const kind of testDatabaseKinds()) {
       const text = ndjson([1, 2, 3, 4, 5].map((i) => ({ type: 'callback', time: T14 + i, command: 'C2C.CallbackBeforeSendMsg', answered: i !== 3 })));
       const run = await cli(['ingest', '-', '--sdkappid', String(OTHER), '--batch-lines', '2'], text);
       assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, 'ingested: 5 accepted, 0 rejected, 3 batches (0 already applied)\n');
+      assert.equal(run.stdout, 'ingested: 5 accepted, 0 already applied, 0 rejected (3 batches, 0 of them applied before)\n');
       const [day] = await queryJson(OTHER, '--fields', 'CallBackReq,CallBackRsp');
       assert.deepEqual([day!.CallBackReq, day!.CallBackRsp], ['5', '4']);
     });
@@ -156,7 +156,7 @@ for (const kind of testDatabaseKinds()) {
       const path = file('tty.ndjson', MIXED.replaceAll('carol', 'tty-carol'));
       const run = await runCaptured(['ingest', path, '--sdkappid', String(OTHER), '--batch-lines', '4', '--db', database.url], { now: () => NOW, isTTY: true });
       assert.equal(run.code, 2);
-      assert.equal(run.stdout, 'ingested: 3 accepted, 5 rejected, 3 batches (0 already applied)\n');
+      assert.equal(run.stdout, 'ingested: 3 accepted, 0 already applied, 5 rejected (3 batches, 0 of them applied before)\n');
       const drawn = run.progress.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '\n');
       assert.match(drawn, /\d+% \| [\d.]+ [kM]?B of [\d.]+ [kM]?B \| \d+ lines \| \d+ lines\/s \| \d+ rejected/);
       for (const line of [2, 3, 4, 5, 6]) assert.match(drawn, new RegExp(`^line ${line}: `, 'm'));
@@ -170,7 +170,20 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(lines.length, 101);
       assert.match(lines[99]!, /^line 100: invalid JSON/);
       assert.equal(lines[100], '… and 50 more rejected lines not shown');
-      assert.equal(run.stdout, 'ingested: 0 accepted, 150 rejected, 1 batches (0 already applied)\n');
+      assert.equal(run.stdout, 'ingested: 0 accepted, 0 already applied, 150 rejected (1 batches, 0 of them applied before)\n');
+    });
+
+    test('the same file ingested for two apps counts for both: batch ids are scoped by app (issue 10)', async () => {
+      const [a, b] = [1400000031, 1400000032];
+      for (const id of [a, b]) assert.equal((await cli(['app', 'create', '--sdkappid', String(id), '--name', `two ${id}`, '--company', 'C'])).code, 0);
+      const path = file('unnamed.ndjson', ndjson([{ type: 'user.register', time: T14, user: 'zed' }, { type: 'msg.c2c', time: T14 + 1, from: 'zed', to: 'yan' }]));
+      for (const id of [a, b]) {
+        const run = await cli(['ingest', path, '--sdkappid', String(id)]);
+        assert.equal(run.stdout, 'ingested: 2 accepted, 0 already applied, 0 rejected (1 batches, 0 of them applied before)\n');
+      }
+      for (const id of [a, b]) assert.deepEqual((await queryJson(id, '--fields', 'C2CUpMsgNum'))[0], { C2CUpMsgNum: '1', Date: '20250114' });
+      const again = await cli(['ingest', path, '--sdkappid', String(b)]);
+      assert.equal(again.stdout, 'ingested: 0 accepted, 2 already applied, 0 rejected (1 batches, 1 of them applied before)\n');
     });
 
     test('ingest errors: missing file, directory, unknown --sdkappid, bad --batch-lines', async () => {

@@ -60,7 +60,7 @@ for (const kind of testDatabaseKinds()) {
 
       const ingest = await cli('ingest', out);
       assert.equal(ingest.code, 0, ingest.stderr);
-      assert.equal(ingest.stdout, `ingested: ${events} accepted, 0 rejected, 1 batches (0 already applied)\n`);
+      assert.equal(ingest.stdout, `ingested: ${events} accepted, 0 already applied, 0 rejected (1 batches, 0 of them applied before)\n`);
       const query = await cli('query', '--sdkappid', String(APP), '--from', '20250113', '--to', '20250114', '--format', 'json');
       const days = JSON.parse(query.stdout) as Record<string, string>[];
       for (const day of expected.filter((d) => !d.warmUp)) {

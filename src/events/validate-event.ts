@@ -1,4 +1,5 @@
 import { DEFAULT_PLATFORM, type EventType, type ImEvent } from './event.js';
+import { describeValue, MAX_NESTING, nestedTooDeep, timeText } from './json-limits.js';
 
 /** Unix times below this are seconds sent by mistake (events.md: time is milliseconds). */
 const MIN_MS_TIME = 1e11;
@@ -52,7 +53,7 @@ function count(o: Obj, key: string, max: number): number | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) {
-    throw new Invalid(`field "${key}" must be an integer from 0 to ${max}, got ${JSON.stringify(v)}`);
+    throw new Invalid(`field "${key}" must be an integer from 0 to ${max}, got ${describeValue(v)}`);
   }
   return v;
 }
@@ -63,7 +64,7 @@ function bool(o: Obj, key: string, fallback?: boolean): boolean {
     if (fallback === undefined) throw new Invalid(`missing field "${key}"`);
     return fallback;
   }
-  if (typeof v !== 'boolean') throw new Invalid(`field "${key}" must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw new Invalid(`field "${key}" must be true or false, got ${describeValue(v)}`);
   return v;
 }
 
@@ -79,11 +80,11 @@ function members(o: Obj, owner: string | undefined): string[] {
 function time(o: Obj, ctx: ValidationContext): number {
   const t = o.time;
   if (t === undefined || t === null) throw new Invalid('missing field "time"');
-  if (typeof t !== 'number' || !Number.isFinite(t)) throw new Invalid(`field "time" must be a number (Unix ms), got ${JSON.stringify(t)}`);
+  if (typeof t !== 'number' || !Number.isFinite(t)) throw new Invalid(`field "time" must be a number (Unix ms), got ${describeValue(t)}`);
   if (t < MIN_MS_TIME) throw new Invalid(`field "time" ${t} looks like seconds; times are Unix milliseconds`);
-  if (t > ctx.nowMs + MAX_FUTURE_MS) throw new Invalid(`time ${new Date(t).toISOString()} is more than 10 minutes in the future`);
+  if (t > ctx.nowMs + MAX_FUTURE_MS) throw new Invalid(`time ${timeText(t)} is more than 10 minutes in the future`);
   if (t < ctx.nowMs - ctx.retentionDays * 86_400_000) {
-    throw new Invalid(`time ${new Date(t).toISOString()} is older than the ${ctx.retentionDays}-day retention window`);
+    throw new Invalid(`time ${timeText(t)} is older than the ${ctx.retentionDays}-day retention window`);
   }
   return Math.floor(t);
 }
@@ -95,7 +96,7 @@ function sdkappid(o: Obj, ctx: ValidationContext): number {
     return ctx.defaultSdkappid;
   }
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) throw new Invalid(`field "sdkappid" must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) throw new Invalid(`field "sdkappid" must be a positive integer, got ${describeValue(v)}`);
   if (ctx.defaultSdkappid !== undefined && n !== ctx.defaultSdkappid) {
     throw new Invalid(`event is for app ${n}, but this batch is for app ${ctx.defaultSdkappid}`);
   }
@@ -132,7 +133,7 @@ const checkers: { readonly [T in EventType]: (o: Obj) => void } = {
     o.platform = platform(o);
   },
   push: (o) => {
-    if (o.chat !== 'c2c' && o.chat !== 'group') throw new Invalid(`field "chat" must be "c2c" or "group", got ${JSON.stringify(o.chat)}`);
+    if (o.chat !== 'c2c' && o.chat !== 'group') throw new Invalid(`field "chat" must be "c2c" or "group", got ${describeValue(o.chat)}`);
     o.vendor = id(o, 'vendor', 32).toLowerCase();
     o.to = optionalId(o, 'to');
   },
@@ -171,9 +172,10 @@ export function validateEvent(input: unknown, ctx: ValidationContext): Validated
       throw new Invalid(`an event must be a JSON object, got ${Array.isArray(input) ? 'an array' : input === null ? 'null' : typeof input}`);
     }
     const o = input as Obj;
+    if (nestedTooDeep(o)) throw new Invalid(`nested deeper than ${MAX_NESTING} levels`);
     const type = o.type;
     if (type === undefined) throw new Invalid('missing field "type"');
-    if (typeof type !== 'string' || !Object.hasOwn(checkers, type)) throw new Invalid(`unknown event type ${JSON.stringify(type)}`);
+    if (typeof type !== 'string' || !Object.hasOwn(checkers, type)) throw new Invalid(`unknown event type ${describeValue(type)}`);
     o.time = time(o, ctx);
     o.sdkappid = sdkappid(o, ctx);
     checkers[type as EventType](o);

@@ -22,6 +22,8 @@ import { healthRoute } from './health-route.js';
 import { ConnectionGate, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from './connection-gate.js';
 import { connectionCapFor, openFileLimit } from './fd-limit.js';
 import { createServerSet, setSecondaryServer, type Timeouts } from './http-servers.js';
+import { CallbackInbox, InboxDrainer } from '../inbox/index.js';
+import { TENCENT_TRANSPORT, translateStoredTencentCallback } from '../events/adapters/tencent-callback/index.js';
 import { redactUrl } from './redact-url.js';
 import { frameworkError, rootNotFound } from './root-handlers.js';
 
@@ -158,16 +160,26 @@ export function buildApp(config: AppConfig): FastifyInstance {
   const limitStore = config.limitStore ?? new LocalLimitStore();
   const apps = new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs });
   const answers = new AnswerCache({ ttlMs: config.answerCacheTtlMs ?? DEFAULT_ANSWER_CACHE_TTL_MS });
+  const ingestor = ingestorForStore(config.store, {
+    apps,
+    retentionDays,
+    clock: nowMs,
+    onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
+  });
+  const inbox = new CallbackInbox(config.store);
+  const drainer = new InboxDrainer(inbox, ingestor, {
+    translators: new Map([[TENCENT_TRANSPORT, translateStoredTencentCallback]]),
+    clock: nowMs,
+    onError: (err, what) => app.log.error({ err }, what),
+  });
   const ctx: RestContext = {
     store: config.store,
     apps,
     stats: new StatsRepo(config.store),
     answers,
-    ingestor: ingestorForStore(config.store, { apps,
-      retentionDays,
-      clock: nowMs,
-      onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
-    }),
+    ingestor,
+    inbox,
+    drainer,
     userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
     frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, store: limitStore, clock: nowMs }),
     brake: new SignatureBrake({
@@ -184,10 +196,15 @@ export function buildApp(config: AppConfig): FastifyInstance {
   // Distinct counts need per-user detail only within the window; a failed prune retries next hour.
   let pruner: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
+    // Callbacks stored but not applied when a node stopped (or crashed) are applied now.
+    drainer.start();
     pruner = setInterval(() => void pruneExpired(config.store, nowMs(), retentionDays).catch((err) => app.log.warn({ err }, 'pruning failed')), PRUNE_INTERVAL_MS);
     pruner.unref();
   });
-  app.addHook('onClose', async () => clearInterval(pruner));
+  app.addHook('onClose', async () => {
+    clearInterval(pruner);
+    await drainer.stop();
+  });
 
   app.decorateRequest('imstatsErrorCode', null);
   app.setNotFoundHandler(rootNotFound);

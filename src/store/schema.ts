@@ -121,6 +121,20 @@ export interface CallbackSignUsesTable {
   first_seen_ms: Int;
 }
 
+/** Callbacks stored before they were answered, waiting to be applied (inbox/callback-inbox.ts). */
+export interface CallbackInboxTable {
+  id: ColumnType<number, never, never>;
+  sdkappid: Int;
+  transport: string;
+  /** Unix milliseconds. */
+  received_at: Int;
+  /** JSON object of the transport's parameters. */
+  meta: string;
+  payload: string;
+  dedupe_key: string | null;
+  dedupe_window_ms: Int | null;
+}
+
 export interface Database {
   apps: AppsTable;
   app_admins: AppAdminsTable;
@@ -134,5 +148,6 @@ export interface Database {
   group_members: GroupMembersTable;
   applied_batches: AppliedBatchesTable;
   callback_sign_uses: CallbackSignUsesTable;
+  callback_inbox: CallbackInboxTable;
 }
 

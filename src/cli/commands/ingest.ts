@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { DEFAULT_BATCH_LINES, ingestStream } from '../../ingest/ingest-stream.js';
+import { DEFAULT_BATCH_LINES, ingestStream, StreamSourceError, type StreamSummary } from '../../ingest/ingest-stream.js';
 import { AppsRepo } from '../../store/apps-repo.js';
 import { pruneExpired } from '../../store/retention.js';
 import type { CliContext } from '../cli-io.js';
@@ -83,14 +83,15 @@ async function runIngest(ctx: CliContext, file: string, o: Options): Promise<voi
             });
           },
         });
+      } catch (err) {
+        if (!(err instanceof StreamSourceError)) throw err;
+        // What was committed stays committed; a re-run of the same input skips it.
+        throw new CliError(`${err.message}; re-run to resume`);
       } finally {
         progress.stop();
       }
       if (rejected > printed) ctx.io.err(`… and ${rejected - printed} more rejected lines not shown\n`);
-      ctx.io.out(
-        `ingested: ${summary.accepted} accepted, ${summary.rejected} rejected, ${summary.batches} batches ` +
-          `(${summary.skippedBatches} already applied)\n`,
-      );
+      ctx.io.out(`ingested: ${summaryLine(summary)}\n`);
       const pruned = await pruneExpired(store, ctx.now(), ingestor.retentionDays);
       if (pruned.sets + pruned.batches > 0) {
         ctx.io.err(`pruned detail older than ${ingestor.retentionDays} days: ${pruned.sets} kept sets, ${pruned.batches} batch ids\n`);
@@ -119,4 +120,9 @@ async function openInput(ctx: CliContext, file: string): Promise<{ input: Readab
     input.once('error', (err) => reject(new CliError(`cannot read ${JSON.stringify(file)}: ${err.message}`)));
   });
   return { input, size: info.isFile() ? info.size : undefined };
+}
+
+/** `X accepted, A already applied, Y rejected (B batches, S of them applied before)`: lines of a batch applied before are never "accepted". */
+function summaryLine(s: StreamSummary): string {
+  return `${s.accepted} accepted, ${s.alreadyApplied} already applied, ${s.rejected} rejected (${s.batches} batches, ${s.skippedBatches} of them applied before)`;
 }

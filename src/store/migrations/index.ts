@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { initialMigration } from './001-initial.js';
+import { callbackInboxMigration } from './003-callback-inbox.js';
 import { callbackSignUsesMigration } from './004-callback-sign-uses.js';
 import { compactSetsMigration } from './005-compact-sets.js';
 
@@ -9,6 +10,7 @@ import { compactSetsMigration } from './005-compact-sets.js';
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
+    '003-callback-inbox': callbackInboxMigration(dialect),
     '004-callback-sign-uses': callbackSignUsesMigration(dialect),
     '005-compact-sets': compactSetsMigration(dialect),
   };

@@ -1,6 +1,7 @@
 import type { CallbackInput, CallbackTranslation } from './callback-translation.js';
 import { CallbackBodyError } from './callback-translation.js';
 import { CALLBACK_TRANSLATORS } from './callback-translators.js';
+import { describeValue } from '../../json-limits.js';
 
 /**
  * Turns one Tencent IM third-party callback into canonical events (events.md section 2).
@@ -35,6 +36,6 @@ function checkBodyCommand({ command, body }: CallbackInput): void {
   throw new CallbackBodyError(
     'CallbackCommand',
     typeof named === 'string' ? 'bad-value' : 'wrong-type',
-    `the body's CallbackCommand ${JSON.stringify(named)} differs from the URL's ${JSON.stringify(command)}`,
+    `the body's CallbackCommand ${describeValue(named)} differs from the URL's ${JSON.stringify(command)}`,
   );
 }

@@ -3,6 +3,7 @@ import { absent, arrayField, elementPath, integerField, objectAt, optionalIdFiel
 import { CallbackBodyError, type CallbackTranslator, type ItemRejection } from './callback-translation.js';
 import { dedupeKey } from './dedupe-key.js';
 import { pushVendor } from './push-vendor.js';
+import { MAX_NESTING, nestedTooDeep } from '../../json-limits.js';
 
 /** `PushStage` of a push handed to the vendor (the one counted). */
 const STAGE_SENT = 1;
@@ -40,9 +41,17 @@ export const translateOfflinePush: CallbackTranslator = ({ sdkappid, body, arriv
   const list = arrayField(root, 'Events');
   const events: Push[] = [];
   const rejections: ItemRejection[] = [];
+  // Deep elements are rejected alone and left out of the key: JSON.stringify overflows on them.
+  const identity: unknown[] = [];
   for (let i = 0; i < list.length; i++) {
     try {
-      const event = objectAt(list[i], elementPath(root, 'Events', i));
+      const path = elementPath(root, 'Events', i);
+      if (nestedTooDeep(list[i])) {
+        identity.push(`deep:${i}`);
+        throw new CallbackBodyError(path, 'bad-value', `${path} is nested deeper than ${MAX_NESTING} levels`);
+      }
+      identity.push(list[i]);
+      const event = objectAt(list[i], path);
       const stage = integerField(event, 'PushStage');
       const code = integerField(event, 'PushPlatform');
       const chat = chatOf(event);
@@ -55,5 +64,5 @@ export const translateOfflinePush: CallbackTranslator = ({ sdkappid, body, arriv
       rejections.push({ path: err.path, reason: err.message });
     }
   }
-  return { events, rejections, dedupeKey: list.length === 0 ? undefined : dedupeKey('push', [JSON.stringify(list)]) };
+  return { events, rejections, dedupeKey: list.length === 0 ? undefined : dedupeKey('push', [JSON.stringify(identity)]) };
 };
