@@ -5,9 +5,9 @@ import { simulateEvents, simulationPlan, type SimulateOptions } from '../../simu
 import { OPENIM_SIMULATION_KNOBS, openImDeliveries } from '../../simulate/openim-encoder.js';
 import { eventToJson } from '../../simulate/write-ndjson.js';
 import { buildApp } from '../../server/build-app.js';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
-import { KEY, NOW_MS, openRestHarness, SDKAPPID, type RestHarness } from '../rest-test-harness.js';
-import { answerOf, dayNumbers, dayOfWebhooks, expectedDay, postWebhook, setOpenIm } from './openim-webhook-day.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
+import { KEY, NOW_MS, openRestHarness, SDKAPPID, type RestHarness } from '../../../test/support/rest-test-harness.js';
+import { answerOf, dayNumbers, dayOfWebhooks, expectedDay, postWebhook, setOpenIm } from '../../../test/support/openim-webhook-day.js';
 
 const SUCCESS = { actionCode: 0, errCode: 0, errDlt: '', errMsg: '', nextCode: 0 };
 /** The app fed the same simulated workload as canonical NDJSON, for comparison. */

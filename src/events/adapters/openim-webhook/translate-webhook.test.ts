@@ -18,7 +18,7 @@ import {
   registerBody,
   singleMsgBody,
   userStatusBody,
-} from './openim-webhook-samples.js';
+} from '../../../../test/support/openim-webhook-samples.js';
 import { translateWebhook } from './translate-webhook.js';
 import type { WebhookInput } from './webhook-translation.js';
 import { WEBHOOK_TRANSLATORS } from './webhook-translators.js';

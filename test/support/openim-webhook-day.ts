@@ -2,8 +2,8 @@
 // body, an operationID header), a hand-made day with the numbers it must give, and the numbers
 // getappinfo gives for a day.
 import type { LightMyRequestResponse } from 'fastify';
-import { COUNTED_FIELDS, type FieldName } from '../../catalog/fields.js';
-import { OPENIM_COMMANDS } from '../../events/adapters/openim-webhook/openim-commands.js';
+import { COUNTED_FIELDS, type FieldName } from '../../src/catalog/fields.js';
+import { OPENIM_COMMANDS } from '../../src/events/adapters/openim-webhook/openim-commands.js';
 import {
   beforeSingleMsgBody,
   createGroupBody,
@@ -19,10 +19,10 @@ import {
   registerBody,
   singleMsgBody,
   userStatusBody,
-} from '../../events/adapters/openim-webhook/openim-webhook-samples.js';
-import type { OpenImDelivery } from '../../simulate/openim-encoder.js';
-import { OpenImWebhooksRepo } from '../../store/openim-webhooks-repo.js';
-import { SDKAPPID, type RestHarness } from '../rest-test-harness.js';
+} from './openim-webhook-samples.js';
+import type { OpenImDelivery } from '../../src/simulate/openim-encoder.js';
+import { OpenImWebhooksRepo } from '../../src/store/openim-webhooks-repo.js';
+import { SDKAPPID, type RestHarness } from './rest-test-harness.js';
 
 /** The secret every suite sets for the harness app. */
 export const SECRET = 'test-secret-0123456789abcdef';

@@ -1,7 +1,7 @@
 // Tests only: OpenIM webhook bodies as open-im-server's Go structs encode them
 // (pkg/callbackstruct: every field present, Go zero values for unset ones, nil slices as null).
 // Written from the struct definitions, not copied; override any field per test.
-import { OPENIM_COMMANDS } from './openim-commands.js';
+import { OPENIM_COMMANDS } from '../../src/events/adapters/openim-webhook/openim-commands.js';
 
 type Fields = Record<string, unknown>;
 
