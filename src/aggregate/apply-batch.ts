@@ -1,13 +1,21 @@
 import type { ImEvent } from '../events/event.js';
 import type { DayOf } from '../time/day-of.js';
 import { cloneState, diffState } from './app-state.js';
-import type { BatchStore } from './batch-store.js';
+import type { BatchKey, BatchStore } from './batch-store.js';
 import { crossesMidnight, reduceAppBatch } from './reduce-app-batch.js';
 import { stateNeeds } from './state-needs.js';
 
+/** Events applied together with the batch ids that must be new for them to count. */
+export interface BatchPart {
+  /**
+   * Claimed in order; when one was claimed before, this part's events do not count (the claims
+   * before it stay: an inbox entry is consumed even when its delivery was a retry).
+   */
+  readonly claims: readonly BatchKey[];
+  readonly events: readonly ImEvent[];
+}
+
 export interface ApplyBatchOptions {
-  /** Idempotency key; a batch id applied before makes this call change nothing. */
-  readonly batchId?: string;
   readonly nowMs: number;
   /** The time zone of each app in the batch. */
   readonly dayOf: (sdkappid: number) => DayOf;
@@ -16,8 +24,9 @@ export interface ApplyBatchOptions {
 }
 
 export interface ApplyBatchResult {
-  /** False when the batch id had been applied before. */
-  readonly applied: boolean;
+  /** Per part, in order: false when one of its batch ids had been applied before. */
+  readonly applied: readonly boolean[];
+  /** Events applied (of the parts applied). */
   readonly events: number;
 }
 
@@ -38,15 +47,21 @@ function byApp(events: readonly ImEvent[]): Map<number, ImEvent[]> {
 }
 
 /**
- * Applies validated events atomically: every app's effects commit together or not at all.
- * Apps are locked in ascending SDKAppID order so concurrent multi-app batches cannot deadlock.
+ * Applies validated events atomically: every part's claims, every app's effects commit together
+ * or not at all. Apps are locked in ascending SDKAppID order so concurrent multi-app batches
+ * cannot deadlock; claims come first, in the given order, so batches sharing claims queue on them.
  */
-export async function applyBatch(store: BatchStore, events: readonly ImEvent[], options: ApplyBatchOptions): Promise<ApplyBatchResult> {
-  const apps = [...byApp(events)].sort(([a], [b]) => a - b);
+export async function applyBatch(store: BatchStore, parts: readonly BatchPart[], options: ApplyBatchOptions): Promise<ApplyBatchResult> {
   return store.transaction(async (tx) => {
-    if (options.batchId !== undefined && !(await tx.claimBatch(options.batchId, options.nowMs))) {
-      return { applied: false, events: events.length };
+    const applied: boolean[] = [];
+    const events: ImEvent[] = [];
+    for (const part of parts) {
+      let fresh = true;
+      for (const claim of part.claims) if (!(fresh = await tx.claimBatch(claim, options.nowMs))) break;
+      applied.push(fresh);
+      if (fresh) for (const e of part.events) events.push(e);
     }
+    const apps = [...byApp(events)].sort(([a], [b]) => a - b);
     for (const [sdkappid, appEvents] of apps) {
       const dayOf = options.dayOf(sdkappid);
       const before = await tx.lockAndLoad(sdkappid, (clock) => stateNeeds(appEvents, crossesMidnight(appEvents, clock, dayOf)));
@@ -54,6 +69,6 @@ export async function applyBatch(store: BatchStore, events: readonly ImEvent[], 
       const tally = reduceAppBatch(appEvents, state, { dayOf, maxCarryDays: options.retentionDays });
       await tx.write(sdkappid, tally.buckets(), diffState(before, state), state);
     }
-    return { applied: true, events: events.length };
+    return { applied, events: events.length };
   });
 }

@@ -89,7 +89,7 @@ for (const kind of testDatabaseKinds()) {
       const bounds = [...new Set([0, ...cuts.map((c) => c % (events.length + 1)), events.length])].sort((a, b) => a - b);
       for (let i = 1; i < bounds.length; i++) {
         const batch = events.slice(bounds[i - 1], bounds[i]).map((e) => ({ ...e, sdkappid }));
-        const result = await h.ingest(batch, { batchId: batchPrefix ? `${batchPrefix}:${i}` : undefined });
+        const result = await h.ingest(batch, { batch: batchPrefix ? { transport: "test", key: `${batchPrefix}:${i}` } : undefined });
         assert.deepEqual(result.errors, []);
       }
       return bounds;
@@ -109,7 +109,7 @@ for (const kind of testDatabaseKinds()) {
           assertInvariants(wholeDays, deletionsByDay(events, (t) => shanghai.day(t)));
           assert.deepEqual(await daysOf(split), wholeDays);
           // Replaying the first batch under its id is acknowledged and changes nothing.
-          const replay = await h.ingest(events.slice(0, bounds[1]).map((e) => ({ ...e, sdkappid: split })), { batchId: `split-${split}:1` });
+          const replay = await h.ingest(events.slice(0, bounds[1]).map((e) => ({ ...e, sdkappid: split })), { batch: { transport: "test", key: `split-${split}:1` } });
           assert.equal(replay.duplicate, true);
           assert.deepEqual(await daysOf(split), wholeDays);
         }),

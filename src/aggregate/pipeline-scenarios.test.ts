@@ -176,8 +176,8 @@ for (const kind of testDatabaseKinds()) {
 
     test('a batch id applied once changes nothing the second time', async () => {
       const batch = [{ type: 'callback', time: sh('2024-06-18T10:00:00'), sdkappid: APP, command: 'x', answered: true }];
-      const first = await h.ingest(batch, { batchId: 'batch-18' });
-      const second = await h.ingest(batch, { batchId: 'batch-18' });
+      const first = await h.ingest(batch, { batch: { transport: 'test', key: 'batch-18' } });
+      const second = await h.ingest(batch, { batch: { transport: 'test', key: 'batch-18' } });
       assert.deepEqual([first.duplicate, second.duplicate], [false, true]);
       assert.equal((await h.day(APP, '20240618')).CallBackReq, 1);
     });

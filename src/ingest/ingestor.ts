@@ -1,8 +1,8 @@
 import { applyBatch } from '../aggregate/apply-batch.js';
-import type { BatchStore } from '../aggregate/batch-store.js';
+import type { BatchKey, BatchStore } from '../aggregate/batch-store.js';
 import type { ImEvent, Rejection } from '../events/event.js';
 import type { NumberedValue } from '../events/parse-ndjson.js';
-import { validateEvent } from '../events/validate-event.js';
+import { validateEvent, type ValidationContext, type Validated } from '../events/validate-event.js';
 import { dayOfZone, type DayOf } from '../time/day-of.js';
 
 /** Default retention of per-user detail and of the accepted event age, in days. */
@@ -19,20 +19,35 @@ export interface IngestorOptions {
   readonly onApplied?: (sdkappids: ReadonlySet<number>) => void;
 }
 
+/** A batch id's parts other than the app, which the ingestor adds (store/batch-id.ts builds the id). */
+export type IngestBatchKey = Omit<BatchKey, 'sdkappid'>;
+
 export interface IngestBatchOptions {
-  /** The app of events that name none; events naming another app are rejected. */
+  /** The app of events that name none; events naming another app are rejected. It scopes the batch ids. */
   readonly sdkappid?: number;
-  /** Idempotency key: a batch id applied before is acknowledged and changes nothing. */
-  readonly batchId?: string;
+  /** Idempotency key: a batch applied before is acknowledged and changes nothing. */
+  readonly batch?: IngestBatchKey;
 }
 
 export interface IngestResult {
+  /** Valid lines applied now. */
   readonly accepted: number;
+  /** Valid lines of a batch applied before: acknowledged, not applied again. */
+  readonly alreadyApplied: number;
   readonly rejected: number;
   /** Every rejected line with its reason, in line order. */
   readonly errors: Rejection[];
   /** True when the batch id had been applied before (nothing changed). */
   readonly duplicate: boolean;
+}
+
+/** One of several batches applied in one transaction (ingestParts). */
+export interface IngestPart {
+  readonly values: readonly NumberedValue[];
+  /** Batch ids that must all be new for the part to count, claimed in order (scoped by the call's app). */
+  readonly claims: readonly IngestBatchKey[];
+  /** Rejections found before validation (undecodable lines), merged into the result. */
+  readonly earlier?: readonly Rejection[];
 }
 
 /**
@@ -66,35 +81,67 @@ export class Ingestor {
     return zone;
   }
 
+  /** Validates and applies one batch (see the class). */
   async ingest(values: readonly NumberedValue[], options: IngestBatchOptions = {}, earlier: readonly Rejection[] = []): Promise<IngestResult> {
+    const [result] = await this.ingestParts([{ values, claims: options.batch ? [options.batch] : [], earlier }], { sdkappid: options.sdkappid });
+    return result!;
+  }
+
+  /**
+   * Validates several batches and applies them in one transaction: all or none are committed, and
+   * a part whose batch id was applied before counts nothing (the callback inbox drains this way).
+   */
+  async ingestParts(parts: readonly IngestPart[], options: { readonly sdkappid?: number } = {}): Promise<IngestResult[]> {
     const nowMs = this.#clock();
     const ctx = { nowMs, retentionDays: this.retentionDays, defaultSdkappid: options.sdkappid };
-    const events: ImEvent[] = [];
-    const errors: Rejection[] = [...earlier];
-    // The zone from the cache when there: awaiting #zone for every event (a microtask each) cost
-    // about 4% of ingestion.
-    for (const { line, value } of values) {
-      const v = validateEvent(value, ctx);
-      if (!v.ok) {
-        errors.push({ line, reason: v.reason });
-      } else if (!(this.#zones.get(v.event.sdkappid) ?? (await this.#zone(v.event.sdkappid)))) {
-        errors.push({ line, reason: `unknown app ${v.event.sdkappid}` });
-      } else {
-        events.push(v.event);
+    const checked = [];
+    for (const part of parts) {
+      const events: ImEvent[] = [];
+      const errors: Rejection[] = [...(part.earlier ?? [])];
+      // The zone from the cache when there: awaiting #zone for every event (a microtask each) cost
+      // about 4% of ingestion.
+      for (const { line, value } of part.values) {
+        const v = validated(value, ctx);
+        if (!v.ok) {
+          errors.push({ line, reason: v.reason });
+        } else if (!(this.#zones.get(v.event.sdkappid) ?? (await this.#zone(v.event.sdkappid)))) {
+          errors.push({ line, reason: `unknown app ${v.event.sdkappid}` });
+        } else {
+          events.push(v.event);
+        }
       }
+      errors.sort((a, b) => a.line - b.line);
+      checked.push({ events, errors, claims: part.claims.map((c) => ({ ...c, sdkappid: options.sdkappid })) });
     }
-    errors.sort((a, b) => a.line - b.line);
-    let duplicate = false;
-    if (events.length > 0 || options.batchId !== undefined) {
-      const result = await applyBatch(this.store, events, {
-        batchId: options.batchId,
+    let applied: readonly boolean[] = checked.map(() => true);
+    if (checked.some((p) => p.events.length > 0 || p.claims.length > 0)) {
+      const result = await applyBatch(this.store, checked, {
         nowMs,
         retentionDays: this.retentionDays,
         dayOf: (id) => this.#zones.get(id)!,
       });
-      duplicate = !result.applied;
-      if (result.applied && events.length > 0) this.#onApplied?.(new Set(events.map((e) => e.sdkappid)));
+      applied = result.applied;
+      if (result.events > 0) {
+        const apps = new Set<number>();
+        checked.forEach((p, i) => applied[i] && p.events.forEach((e) => apps.add(e.sdkappid)));
+        this.#onApplied?.(apps);
+      }
     }
-    return { accepted: events.length, rejected: errors.length, errors, duplicate };
+    return checked.map(({ events, errors }, i) => ({
+      accepted: applied[i] ? events.length : 0,
+      alreadyApplied: applied[i] ? 0 : events.length,
+      rejected: errors.length,
+      errors,
+      duplicate: !applied[i],
+    }));
+  }
+}
+
+/** validateEvent, with anything it might still throw turned into this line's rejection: one bad line never costs the batch. */
+function validated(value: unknown, ctx: ValidationContext): Validated {
+  try {
+    return validateEvent(value, ctx);
+  } catch (err) {
+    return { ok: false, reason: `cannot be validated: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}` };
   }
 }

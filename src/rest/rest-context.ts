@@ -6,6 +6,7 @@ import type { VerifiedUserSigCache } from '../usersig/index.js';
 import type { AppCache } from './app-cache.js';
 import type { AnswerCache } from './answer-cache.js';
 import type { Ingestor } from '../ingest/ingestor.js';
+import type { CallbackInbox, InboxDrainer } from '../inbox/index.js';
 
 /**
  * What every /v4 route plugin receives as its options: the services behind the API, built once
@@ -19,6 +20,10 @@ export interface RestContext {
   readonly answers: AnswerCache;
   /** The ingestion pipeline behind /v4/imstats/ingest and the callback receiver. */
   readonly ingestor: Ingestor;
+  /** Where webhook deliveries are stored before they are answered. */
+  readonly inbox: CallbackInbox;
+  /** Applies the inbox (started and stopped with the app); `kick` after storing, `outcomeWithin` to wait. */
+  readonly drainer: InboxDrainer;
   readonly userSigs: VerifiedUserSigCache;
   /** Per-(SDKAppID, route) frequency limit; counts authenticated calls only. */
   readonly frequency: FrequencyLimiter;

@@ -18,6 +18,9 @@ import type { Store } from '../store/store.js';
 import { DEFAULT_USERSIG_CACHE_ENTRIES, VerifiedUserSigCache } from '../usersig/index.js';
 import { clientErrorHandler } from './client-error-handler.js';
 import { healthRoute } from './health-route.js';
+import { CallbackInbox, InboxDrainer } from '../inbox/index.js';
+import { OPENIM_TRANSPORT, translateStoredOpenImWebhook } from '../events/adapters/openim-webhook/index.js';
+import { TENCENT_TRANSPORT, translateStoredTencentCallback } from '../events/adapters/tencent-callback/index.js';
 import { redactUrl } from './redact-url.js';
 
 /** getappinfo calls allowed per SDKAppID per second (Tencent's limit): 200. */
@@ -112,16 +115,29 @@ export function buildApp(config: AppConfig): FastifyInstance {
   const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const apps = new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs });
   const answers = new AnswerCache({ ttlMs: config.answerCacheTtlMs ?? DEFAULT_ANSWER_CACHE_TTL_MS });
+  const ingestor = ingestorForStore(config.store, {
+    apps,
+    retentionDays,
+    clock: nowMs,
+    onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
+  });
+  const inbox = new CallbackInbox(config.store);
+  const drainer = new InboxDrainer(inbox, ingestor, {
+    translators: new Map([
+      [TENCENT_TRANSPORT, translateStoredTencentCallback],
+      [OPENIM_TRANSPORT, translateStoredOpenImWebhook],
+    ]),
+    clock: nowMs,
+    onError: (err, what) => app.log.error({ err }, what),
+  });
   const ctx: RestContext = {
     store: config.store,
     apps,
     stats: new StatsRepo(config.store),
     answers,
-    ingestor: ingestorForStore(config.store, { apps,
-      retentionDays,
-      clock: nowMs,
-      onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
-    }),
+    ingestor,
+    inbox,
+    drainer,
     userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
     frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, clock: nowMs }),
     brake: new FailureBrake({ ...(config.brakeThreshold !== undefined ? { threshold: config.brakeThreshold } : {}), clock: nowMs }),
@@ -132,10 +148,15 @@ export function buildApp(config: AppConfig): FastifyInstance {
   // Distinct counts need per-user detail only within the window; a failed prune retries next hour.
   let pruner: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
+    // Callbacks stored but not applied when a node stopped (or crashed) are applied now.
+    drainer.start();
     pruner = setInterval(() => void pruneExpired(config.store, nowMs(), retentionDays).catch((err) => app.log.warn({ err }, 'pruning failed')), PRUNE_INTERVAL_MS);
     pruner.unref();
   });
-  app.addHook('onClose', async () => clearInterval(pruner));
+  app.addHook('onClose', async () => {
+    clearInterval(pruner);
+    await drainer.stop();
+  });
 
   void app.register(compress, { threshold: config.compressThresholdBytes ?? 0, encodings: ['gzip', 'deflate'] });
   void app.register(healthRoute, { store: config.store });

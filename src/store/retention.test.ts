@@ -14,7 +14,7 @@ for (const kind of testDatabaseKinds()) {
       await h.apps.create({ sdkappid: APP, name: 'retention' });
       const login = (user: string, iso: string) => ({ type: 'user.login', time: Date.parse(iso), sdkappid: APP, user });
       const logout = { type: 'user.logout', time: Date.parse('2024-05-20T11:00:00+08:00'), sdkappid: APP, user: 'old' };
-      await h.ingest([login('old', '2024-05-20T10:00:00+08:00'), logout, login('new', '2024-06-19T10:00:00+08:00')], { batchId: 'b1' });
+      await h.ingest([login('old', '2024-05-20T10:00:00+08:00'), logout, login('new', '2024-06-19T10:00:00+08:00')], { batch: { transport: 'test', key: 'b1' } });
       const members = () => h.store.db.selectFrom('stat_members').select('bucket').where('sdkappid', '=', APP).execute();
       assert.deepEqual(new Set((await members()).map((r) => r.bucket)), new Set(['20240520', '20240619']));
 

@@ -92,6 +92,20 @@ export interface AppliedBatchesTable {
   applied_at: Int;
 }
 
+/** Callbacks stored before they were answered, waiting to be applied (inbox/callback-inbox.ts). */
+export interface CallbackInboxTable {
+  id: ColumnType<number, never, never>;
+  sdkappid: Int;
+  transport: string;
+  /** Unix milliseconds. */
+  received_at: Int;
+  /** JSON object of the transport's parameters. */
+  meta: string;
+  payload: string;
+  dedupe_key: string | null;
+  dedupe_window_ms: Int | null;
+}
+
 /** Per-app settings of the OpenIM webhook receiver (migration 006). */
 export interface OpenImWebhooksTable {
   sdkappid: Int;
@@ -116,6 +130,7 @@ export interface Database {
   im_groups: ImGroupsTable;
   group_members: GroupMembersTable;
   applied_batches: AppliedBatchesTable;
+  callback_inbox: CallbackInboxTable;
   openim_webhooks: OpenImWebhooksTable;
 }
 

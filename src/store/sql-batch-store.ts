@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
 import { DISTINCT_FIELDS, PEAK_FIELDS, SUM_FIELDS, NET_FIELDS, type CountedField } from '../catalog/fields.js';
 import type { AppState, StateChanges, StateNeeds } from '../aggregate/app-state.js';
-import type { BatchStore, BatchTransaction } from '../aggregate/batch-store.js';
+import type { BatchKey, BatchStore, BatchTransaction } from '../aggregate/batch-store.js';
+import { batchIdOf } from './batch-id.js';
 import type { BucketTally } from '../aggregate/tally.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -54,9 +55,20 @@ class SqlBatchTransaction implements BatchTransaction {
     private readonly loads: StateLoads,
   ) {}
 
-  async claimBatch(batchId: string, nowMs: number): Promise<boolean> {
-    const insert = this.store.dialect.ignoreDuplicates(this.tx.insertInto('applied_batches').values({ batch_id: batchId, applied_at: nowMs }));
-    return this.store.dialect.insertedRows(await insert.executeTakeFirst()) === 1;
+  async claimBatch(batch: BatchKey, nowMs: number): Promise<boolean> {
+    const batchId = batchIdOf(batch);
+    const at = batch.atMs ?? nowMs;
+    const insert = this.store.dialect.ignoreDuplicates(this.tx.insertInto('applied_batches').values({ batch_id: batchId, applied_at: at }));
+    if (this.store.dialect.insertedRows(await insert.executeTakeFirst()) === 1) return true;
+    if (batch.reclaimAfterMs === undefined) return false;
+    // An UPDATE, not a read then a write: the row lock makes two nodes' claims of one repeat exclusive.
+    const reclaimed = await this.tx
+      .updateTable('applied_batches')
+      .set({ applied_at: at })
+      .where('batch_id', '=', batchId)
+      .where('applied_at', '<=', at - batch.reclaimAfterMs)
+      .executeTakeFirst();
+    return Number(reclaimed.numUpdatedRows) === 1;
   }
 
   async lockAndLoad(sdkappid: number, needsFor: (presenceClock: number) => StateNeeds): Promise<AppState> {

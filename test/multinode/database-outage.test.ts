@@ -55,7 +55,7 @@ async function node(url: string, create: boolean): Promise<Node> {
   return {
     store,
     app,
-    ingest: (b) => ingestor.ingest(batches[b]!, { batchId: `outage:${b}` }),
+    ingest: (b) => ingestor.ingest(batches[b]!, { batch: { transport: 'test', key: `outage:${b}` } }),
     report: () => dailyReport(stats, app, RANGE),
   };
 }

@@ -26,7 +26,7 @@ export const ingestRoute: RestRoute = async (fastify, ctx) => {
     const parsed = parseEventsBody(text);
     const result = await ctx.ingestor.ingest(
       parsed.values,
-      { sdkappid: app.sdkappid, batchId: key === undefined ? undefined : `http:${app.sdkappid}:${key}` },
+      { sdkappid: app.sdkappid, batch: key === undefined ? undefined : { transport: 'http', key } },
       parsed.rejections,
     );
     // Keys in byte-wise order, as every answer of this API.

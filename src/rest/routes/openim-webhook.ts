@@ -1,28 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { translateWebhook, WEBHOOK_TRANSLATORS, type TranslatedWebhook } from '../../events/adapters/openim-webhook/index.js';
-import { KeyedSerialQueue, RecentDeliveries, type ItemRejection } from '../../events/adapters/tencent-callback/index.js';
-import type { IngestResult } from '../../ingest/ingestor.js';
+import { OPENIM_TRANSPORT, translateWebhook, WEBHOOK_TRANSLATORS } from '../../events/adapters/openim-webhook/index.js';
+import { dedupeKey } from '../../events/adapters/tencent-callback/dedupe-key.js';
+import type { ItemRejection } from '../../events/adapters/tencent-callback/index.js';
+import { validateEvent } from '../../events/validate-event.js';
 import { OpenImWebhooksRepo, openImSecretMatches, type OpenImWebhookConfig } from '../../store/openim-webhooks-repo.js';
-import { StoreError } from '../../store/store-error.js';
-import { ApiError, ERROR_CODES } from '../error-codes.js';
+import { ApiError } from '../error-codes.js';
 import { errorResponse } from '../error-response.js';
 import { rawBodyOf, utf8Text } from '../raw-body.js';
-import type { RestContext } from '../rest-context.js';
 import type { RestRoute } from './index.js';
 
 /**
- * How long an answer waits for its webhook to be stored: 3 s. OpenIM waits `timeout` seconds per
- * webhook (webhooks.yml, 5 by default) and its HTTP client 15 s at most.
+ * How long an answer waits, once the webhook is stored, for it to be applied (to report what
+ * counted): 1.5 s. OpenIM waits `timeout` seconds per webhook (webhooks.yml, 5 by default).
  */
-export const OPENIM_ANSWER_BUDGET_MS = 3000;
+export const OPENIM_ANSWER_BUDGET_MS = 1500;
 /** Largest webhook body: 8 MiB (an offline push to a 100,000-member group lists every recipient). */
 export const MAX_OPENIM_BODY_BYTES = 8 * 1024 * 1024;
-/** Webhooks queued or being applied at most, all apps together; beyond, refused (60007). */
-export const MAX_PENDING_OPENIM_WEBHOOKS = 10_000;
+/** How long a body without an identity is taken for a retry of an identical body: 10 minutes. */
+export const OPENIM_SAME_BODY_WINDOW_MS = 10 * 60_000;
 /** How long an app's settings are reused before they are read again: 5 s (a rotated secret takes effect within it). */
 export const OPENIM_SETTINGS_TTL_MS = 5000;
-const STORE_RETRY_DELAYS_MS = [250, 1000];
 const MAX_QUOTED_REASONS = 3;
 const SDKAPPID = /^[1-9]\d{0,15}$/;
 
@@ -59,19 +57,18 @@ interface Params {
  * `POST /v4/imstats/openim/<SDKAppID>/<secret>/<command>`: OpenIM's webhooks (it posts each to
  * its configured `url` + `/` + the command name). The secret in the path is the app's (set with
  * `imstats app openim set`), compared by hash; an allow-list of source addresses, when set, is
- * checked first. Counted webhooks become canonical events (see events/adapters/openim-webhook)
- * applied as one atomic batch each, in arrival order per app; the answer says success only once
- * the batch is committed, or fails with 130010 after OPENIM_ANSWER_BUDGET_MS (the batch still
- * goes on). Before-events and commands we do not count are answered success at once. Retried
- * deliveries count once: by the delivery's identity kept as an applied batch id (durable, for the
- * retention window), or, when the body has none, by the identical body within 10 minutes.
+ * checked first. A counted webhook is translated (see events/adapters/openim-webhook) and, when
+ * something in it can count, stored in the callback inbox (committed) before the answer says
+ * success; the inbox is applied per app in arrival order, exactly once, by whichever node gets to
+ * it. The answer waits OPENIM_ANSWER_BUDGET_MS at most for that, to report what counted. When the
+ * database cannot store it the answer is a failure (1300xx). Before-events and commands we do not
+ * count are answered success at once. Retried deliveries count once: by the delivery's identity
+ * (serverMsgID, the operationID, a status change's seq…) kept with the applied batches, or, when
+ * nothing identifies it, by the identical body within OPENIM_SAME_BODY_WINDOW_MS.
  */
 export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
   const repo = new OpenImWebhooksRepo(ctx.store);
   const settings = new Map<number, { readonly config: OpenImWebhookConfig | undefined; readonly expires: number }>();
-  const queue = new KeyedSerialQueue<number>(MAX_PENDING_OPENIM_WEBHOOKS);
-  const recent = new RecentDeliveries();
-  fastify.addHook('onClose', async () => queue.drained());
 
   const settingsOf = async (sdkappid: number): Promise<OpenImWebhookConfig | undefined> => {
     const now = ctx.nowMs();
@@ -103,8 +100,9 @@ export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
       const arrivalMs = ctx.nowMs();
       const raw = rawBodyOf(request);
       const header = request.headers.operationid;
-      const operationId = typeof header === 'string' ? header : undefined;
-      const t = translateWebhook({ sdkappid: app.sdkappid, command, body: parseBody(raw), arrivalMs, operationId, pushVendor: config.pushVendor });
+      const operationId = typeof header === 'string' && header !== '' ? header.slice(0, 200) : undefined;
+      const text = utf8Text(raw, 'webhook body');
+      const t = translateWebhook({ sdkappid: app.sdkappid, command, body: parseBody(text), arrivalMs, operationId, pushVendor: config.pushVendor });
       if (t.kind === 'ignored') return success(`ignored: ${t.reason}`);
       if (t.kind === 'malformed') {
         request.log.warn({ command, reason: t.error.message }, 'malformed OpenIM webhook');
@@ -114,75 +112,49 @@ export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
         if (t.rejections.length > 0) throw new ApiError('INVALID_JSON', `${command} body: ${summary(t.rejections)}`);
         return success();
       }
-      // Without an identity in the body, an identical body shortly before is the same delivery.
-      const recentKey = t.dedupeKey === undefined ? `${app.sdkappid}:${command}:${createHash('sha256').update(raw).digest('base64url')}` : undefined;
-      const work = queue.run(app.sdkappid, () => apply(ctx, t, recent, recentKey));
-      if (!work) throw new ApiError('RATE_LIMITED', `${MAX_PENDING_OPENIM_WEBHOOKS} webhooks are waiting to be applied`);
-      const outcome = await settleWithin(work, OPENIM_ANSWER_BUDGET_MS);
-      if (outcome.state === 'pending') {
-        work.catch((err: unknown) => request.log.error({ err, command }, 'an OpenIM webhook could not be applied'));
-        throw new ApiError('DB_PING', `not stored within ${OPENIM_ANSWER_BUDGET_MS / 1000} s; it is still being applied`);
-      }
-      if (outcome.state === 'failed') throw outcome.error;
-      return outcomeAnswer(command, t, outcome.value);
+      // Checked before storing, so OpenIM's log shows at once what cannot count (pure: the drainer validates again).
+      const validation = { nowMs: arrivalMs, retentionDays: ctx.retentionDays, defaultSdkappid: app.sdkappid };
+      const invalid: ItemRejection[] = [];
+      t.events.forEach((e, i) => {
+        const v = validateEvent({ ...e }, validation);
+        if (!v.ok) invalid.push({ path: `event ${i + 1} (${e.type})`, reason: v.reason });
+      });
+      const left = [...t.rejections, ...invalid];
+      if (invalid.length === t.events.length) throw new ApiError('INVALID_JSON', `${command}: nothing could be counted: ${summary(left)}`);
+
+      // Without an identity, an identical body within the window is the same delivery.
+      const sameBody = t.dedupeKey === undefined;
+      const id = await ctx.inbox.add({
+        sdkappid: app.sdkappid,
+        transport: OPENIM_TRANSPORT,
+        receivedAt: arrivalMs,
+        meta: { command, operationId: operationId ?? null, pushVendor: config.pushVendor },
+        payload: text,
+        dedupeKey: sameBody ? dedupeKey('same-body', [command, createHash('sha256').update(raw).digest('base64url')]) : t.dedupeKey,
+        ...(sameBody ? { dedupeWindowMs: OPENIM_SAME_BODY_WINDOW_MS } : {}),
+      });
+      const outcome = ctx.drainer.outcomeWithin(id, OPENIM_ANSWER_BUDGET_MS);
+      void ctx.drainer.kick(app.sdkappid);
+      const applied = await outcome;
+      if (applied === undefined) return success(withLeft('stored; being applied', left));
+      if (!applied.applied) return success('already applied (a retried delivery)');
+      return success(withLeft(left.length === 0 ? '' : `${applied.result.accepted} events counted`, left));
     },
   );
 };
 
-function parseBody(raw: Buffer): unknown {
-  const text = utf8Text(raw, 'webhook body');
+function withLeft(info: string, left: readonly ItemRejection[]): string {
+  if (left.length === 0) return info;
+  return info === '' ? summary(left) : `${info}; ${summary(left)}`;
+}
+
+function parseBody(text: string): unknown {
   if (text.trim() === '') throw new ApiError('INVALID_JSON', 'webhook body is empty; a JSON object is expected');
   try {
     return JSON.parse(text);
   } catch (err) {
     throw new ApiError('INVALID_JSON', `webhook body is not valid JSON: ${(err as Error).message}`);
   }
-}
-
-type Applied = IngestResult | 'recent-duplicate';
-
-/** Applies one webhook's events as one atomic batch, its dedupe key (scoped by app) as batch id. */
-async function apply(ctx: RestContext, t: TranslatedWebhook, recent: RecentDeliveries, recentKey: string | undefined): Promise<Applied> {
-  const sdkappid = t.events[0]!.sdkappid;
-  if (recentKey !== undefined && recent.has(recentKey, ctx.nowMs())) return 'recent-duplicate';
-  const values = t.events.map((value, i) => ({ line: i + 1, value }));
-  const batchId = t.dedupeKey === undefined ? undefined : `openim:${sdkappid}:${t.dedupeKey}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const result = await ctx.ingestor.ingest(values, { sdkappid, batchId });
-      if (recentKey !== undefined) recent.add(recentKey, ctx.nowMs());
-      return result;
-    } catch (err) {
-      const delay = STORE_RETRY_DELAYS_MS[attempt];
-      if (!(err instanceof StoreError) || delay === undefined) throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-
-type Settled<T> = { state: 'done'; value: T } | { state: 'failed'; error: unknown } | { state: 'pending' };
-
-function settleWithin<T>(work: Promise<T>, ms: number): Promise<Settled<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Settled<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ state: 'pending' }), ms);
-  });
-  const settled = work.then(
-    (value): Settled<T> => ({ state: 'done', value }),
-    (error: unknown): Settled<T> => ({ state: 'failed', error }),
-  );
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
-}
-
-function outcomeAnswer(command: string, t: TranslatedWebhook, applied: Applied): OpenImAnswer {
-  if (applied === 'recent-duplicate' || applied.duplicate) return success('already applied (a retried delivery)');
-  const left: ItemRejection[] = [
-    ...t.rejections,
-    ...applied.errors.map((e) => ({ path: `event ${e.line} (${t.events[e.line - 1]?.type ?? '?'})`, reason: e.reason })),
-  ];
-  if (left.length === 0) return success();
-  if (applied.accepted === 0) return failure(ERROR_CODES.INVALID_JSON.code, `${ERROR_CODES.INVALID_JSON.info}: ${command}: nothing could be counted: ${summary(left)}`);
-  return success(`${applied.accepted} events counted; ${summary(left)}`);
 }
 
 function summary(left: readonly ItemRejection[]): string {

@@ -1,30 +1,24 @@
 import { createHash } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
 import {
   CALLBACK_TRANSLATORS,
-  KeyedSerialQueue,
-  RecentDeliveries,
+  TENCENT_TRANSPORT,
   translateCallback,
   verifyCallbackSign,
   type ItemRejection,
-  type TranslatedCallback,
 } from '../../events/adapters/tencent-callback/index.js';
-import type { IngestResult } from '../../ingest/ingestor.js';
-import { StoreError } from '../../store/store-error.js';
+import { dedupeKey } from '../../events/adapters/tencent-callback/dedupe-key.js';
+import { validateEvent } from '../../events/validate-event.js';
 import { ApiError } from '../error-codes.js';
 import { queryParams } from '../query-params.js';
 import { rawBodyOf, utf8Text } from '../raw-body.js';
-import type { RestContext } from '../rest-context.js';
 import type { RestRoute } from './index.js';
 
-/** How long an answer waits for its callback to be applied before answering anyway: 1.5 s (Tencent gives up at 2 s). */
+/** How long an answer waits for its stored callback to be applied before answering anyway: 1.5 s (Tencent gives up at 2 s). */
 export const CALLBACK_ANSWER_BUDGET_MS = 1500;
 /** Largest callback body: 16 MiB (a Push.OfflinePush batch of 10,000 events is about 3 MiB). */
 export const MAX_CALLBACK_BODY_BYTES = 16 * 1024 * 1024;
-/** Callbacks queued or being applied at most, all apps together; beyond, 60007 and the sender retries. */
-export const MAX_PENDING_CALLBACKS = 10_000;
-/** Waits before re-applying a callback after a database failure (a batch is atomic, so a retry is safe). */
-const STORE_RETRY_DELAYS_MS = [250, 1000];
+/** How long a body without an identity is taken for a retry of an identical body: 10 minutes (Tencent retries within seconds). */
+export const SAME_BODY_WINDOW_MS = 10 * 60_000;
 /** Reasons quoted in one ErrorInfo at most; the count says how many there were. */
 const MAX_QUOTED_REASONS = 3;
 
@@ -45,17 +39,18 @@ const answer = (info = ''): CallbackAnswer => ({ ActionStatus: 'OK', ErrorCode: 
  * through the ingestion pipeline. No UserSig: when the app has a callback token, `RequestTime` and
  * `Sign = hex(sha256(token + RequestTime))` are required (70060 / 70061); without one, callbacks
  * are accepted unsigned. Commands we do not count — before-callbacks included — are answered
- * OK/0 (a non-zero code would make Tencent block the user's action). Each app's callbacks are
- * applied in arrival order by a bounded background queue; the answer waits for that at most
- * CALLBACK_ANSWER_BUDGET_MS, then says OK and the work goes on. Retried deliveries count once:
- * by the body's identity (MsgKey, GroupId+MsgSeq, …) kept with the applied batches, or, for bodies
- * without one, by the identical body within 10 minutes.
+ * OK/0 (a non-zero code would make Tencent block the user's action).
+ *
+ * ErrorCode 0 for a counted callback means it is durably stored: the body goes into the callback
+ * inbox (committed) before the answer, and the inbox is applied per app in arrival order, exactly
+ * once, by whichever node gets to it (InboxDrainer; a restarted node drains what was left). The
+ * answer waits for the application at most CALLBACK_ANSWER_BUDGET_MS, to report what counted.
+ * When the database cannot store it the answer is 1300xx and Tencent retries. Retried deliveries
+ * count once: by the body's identity (MsgKey, GroupId+MsgSeq, …) kept with the applied batches,
+ * or, for bodies without one, by the identical body within SAME_BODY_WINDOW_MS — in the database,
+ * so across restarts and nodes.
  */
 export const tencentCallbackRoute: RestRoute = async (fastify, ctx) => {
-  const queue = new KeyedSerialQueue<number>(MAX_PENDING_CALLBACKS);
-  const recent = new RecentDeliveries();
-  fastify.addHook('onClose', async () => queue.drained());
-
   fastify.post('/imstats/callback', { config: { auth: 'none', maxBodyBytes: MAX_CALLBACK_BODY_BYTES } }, async (request): Promise<CallbackAnswer> => {
     const params = queryParams(request);
     const rawId = params.get('sdkappid')?.trim();
@@ -73,30 +68,52 @@ export const tencentCallbackRoute: RestRoute = async (fastify, ctx) => {
     if (!CALLBACK_TRANSLATORS.has(command)) return answer(`ignored: CallbackCommand ${JSON.stringify(command.slice(0, 80))} is not counted`);
 
     const raw = rawBodyOf(request);
-    const translation = translateCallback({ sdkappid: app.sdkappid, command, optPlatform: params.get('optplatform'), body: parseBody(raw), arrivalMs });
+    const text = utf8Text(raw, 'callback body');
+    const optPlatform = params.get('optplatform');
+    const translation = translateCallback({ sdkappid: app.sdkappid, command, optPlatform, body: parseBody(text), arrivalMs });
     if (translation.kind === 'ignored') return answer(`ignored: ${translation.reason}`);
     if (translation.kind === 'malformed') throw new ApiError('INVALID_JSON', `${command} body: ${translation.error.message}`);
     if (translation.events.length === 0) {
       if (translation.rejections.length > 0) throw new ApiError('INVALID_JSON', `${command} body: ${summary(translation.rejections)}`);
       return answer();
     }
+    // Checked here, before storing, so the sender learns at once of what cannot count (pure: the
+    // drainer validates the same events again).
+    const validation = { nowMs: arrivalMs, retentionDays: ctx.retentionDays, defaultSdkappid: app.sdkappid };
+    const invalid: ItemRejection[] = [];
+    translation.events.forEach((e, i) => {
+      const v = validateEvent({ ...e }, validation);
+      if (!v.ok) invalid.push({ path: `event ${i + 1} (${e.type})`, reason: v.reason });
+    });
+    const left = [...translation.rejections, ...invalid];
+    if (invalid.length === translation.events.length) throw new ApiError('INVALID_JSON', `${command}: nothing could be counted: ${summary(left)}`);
 
-    // Without an identity in the body, an identical body shortly before is the same delivery.
-    const recentKey = translation.dedupeKey === undefined ? `${app.sdkappid}:${command}:${createHash('sha256').update(raw).digest('base64url')}` : undefined;
-    const work = queue.run(app.sdkappid, () => apply(ctx, translation, recent, recentKey));
-    if (!work) throw new ApiError('RATE_LIMITED', `${MAX_PENDING_CALLBACKS} callbacks are waiting to be applied; retry later`);
-    const outcome = await settleWithin(work, CALLBACK_ANSWER_BUDGET_MS);
-    if (outcome.state === 'pending') {
-      work.catch((err: unknown) => logLost(request.log, command, err));
-      return answer('accepted; being applied');
-    }
-    if (outcome.state === 'failed') throw outcome.error;
-    return outcomeAnswer(command, translation, outcome.value);
+    // Without an identity in the body, an identical body within the window is the same delivery.
+    const sameBody = translation.dedupeKey === undefined;
+    const id = await ctx.inbox.add({
+      sdkappid: app.sdkappid,
+      transport: TENCENT_TRANSPORT,
+      receivedAt: arrivalMs,
+      meta: { command, optPlatform: optPlatform ?? null },
+      payload: text,
+      dedupeKey: sameBody ? dedupeKey('same-body', [command, createHash('sha256').update(raw).digest('base64url')]) : translation.dedupeKey,
+      ...(sameBody ? { dedupeWindowMs: SAME_BODY_WINDOW_MS } : {}),
+    });
+    const outcome = ctx.drainer.outcomeWithin(id, CALLBACK_ANSWER_BUDGET_MS);
+    void ctx.drainer.kick(app.sdkappid);
+    const applied = await outcome;
+    if (applied === undefined) return answer(withLeft('stored; being applied', left));
+    if (!applied.applied) return answer('OK: already applied (a retried delivery)');
+    return answer(withLeft(left.length === 0 ? '' : `${applied.result.accepted} events counted`, left));
   });
 };
 
-function parseBody(raw: Buffer): unknown {
-  const text = utf8Text(raw, 'callback body');
+function withLeft(info: string, left: readonly ItemRejection[]): string {
+  if (left.length === 0) return info;
+  return info === '' ? summary(left) : `${info}; ${summary(left)}`;
+}
+
+function parseBody(text: string): unknown {
   if (text.trim() === '') throw new ApiError('INVALID_JSON', 'callback body is empty; a JSON object is expected');
   try {
     return JSON.parse(text);
@@ -105,58 +122,8 @@ function parseBody(raw: Buffer): unknown {
   }
 }
 
-type Applied = IngestResult | 'recent-duplicate';
-
-/** Applies one callback's events as one atomic batch, its dedupe key (scoped by app) as batch id. */
-async function apply(ctx: RestContext, t: TranslatedCallback, recent: RecentDeliveries, recentKey: string | undefined): Promise<Applied> {
-  const sdkappid = t.events[0]!.sdkappid;
-  if (recentKey !== undefined && recent.has(recentKey, ctx.nowMs())) return 'recent-duplicate';
-  const values = t.events.map((value, i) => ({ line: i + 1, value }));
-  const batchId = t.dedupeKey === undefined ? undefined : `tencent:${sdkappid}:${t.dedupeKey}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const result = await ctx.ingestor.ingest(values, { sdkappid, batchId });
-      if (recentKey !== undefined) recent.add(recentKey, ctx.nowMs());
-      return result;
-    } catch (err) {
-      const delay = STORE_RETRY_DELAYS_MS[attempt];
-      if (!(err instanceof StoreError) || delay === undefined) throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
-
-type Settled<T> = { state: 'done'; value: T } | { state: 'failed'; error: unknown } | { state: 'pending' };
-
-function settleWithin<T>(work: Promise<T>, ms: number): Promise<Settled<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Settled<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ state: 'pending' }), ms);
-  });
-  const settled = work.then(
-    (value): Settled<T> => ({ state: 'done', value }),
-    (error: unknown): Settled<T> => ({ state: 'failed', error }),
-  );
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
-}
-
-function outcomeAnswer(command: string, t: TranslatedCallback, applied: Applied): CallbackAnswer {
-  if (applied === 'recent-duplicate' || applied.duplicate) return answer('OK: already applied (a retried delivery)');
-  const left: ItemRejection[] = [
-    ...t.rejections,
-    ...applied.errors.map((e) => ({ path: `event ${e.line} (${t.events[e.line - 1]?.type ?? '?'})`, reason: e.reason })),
-  ];
-  if (left.length === 0) return answer();
-  if (applied.accepted === 0) throw new ApiError('INVALID_JSON', `${command}: nothing could be counted: ${summary(left)}`);
-  return answer(`${applied.accepted} events counted; ${summary(left)}`);
-}
-
 function summary(left: readonly ItemRejection[]): string {
   const quoted = left.slice(0, MAX_QUOTED_REASONS).map((r) => (r.reason.startsWith(r.path) ? r.reason : `${r.path}: ${r.reason}`));
   const more = left.length > MAX_QUOTED_REASONS ? `; and ${left.length - MAX_QUOTED_REASONS} more` : '';
   return `${left.length} left out: ${quoted.join('; ')}${more}`;
-}
-
-function logLost(log: FastifyBaseLogger, command: string, err: unknown): void {
-  log.error({ err, command }, 'a callback answered before it was applied could not be applied');
 }

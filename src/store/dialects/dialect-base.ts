@@ -1,6 +1,6 @@
 import { sql, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { DbFailure, StoreDialect } from './dialect.js';
+import type { ColumnType, DbFailure, StoreDialect } from './dialect.js';
 
 /** Defaults for databases that speak `INSERT … ON CONFLICT` (SQLite, PostgreSQL). */
 export abstract class DialectBase implements StoreDialect {
@@ -36,6 +36,18 @@ export abstract class DialectBase implements StoreDialect {
     }
     // Column names come from the field catalog, so the dynamic object is safe to hand to Kysely.
     return insert.onConflict((oc) => oc.columns(keyColumns as never).doUpdateSet(set as never));
+  }
+
+  /** SQLite: `integer primary key autoincrement` (the rowid; never reuses an id). */
+  addAutoIncrementKey<T extends string, C extends string>(table: CreateTableBuilder<T, C>, column: string): CreateTableBuilder<T, C> {
+    return table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement()) as unknown as CreateTableBuilder<T, C>;
+  }
+
+  readonly largeTextType: ColumnType = 'text';
+
+  async insertReturningId<DB, TB extends keyof DB>(insert: InsertQueryBuilder<DB, TB, object>): Promise<number> {
+    const row = (await insert.returning(sql<number>`id`.as('id') as never).executeTakeFirstOrThrow()) as { id: unknown };
+    return Number(row.id);
   }
 
   insertedRows(result: InsertResult): number {

@@ -1,4 +1,8 @@
 import type { Kysely, Transaction, CreateTableBuilder, InsertQueryBuilder, InsertResult } from 'kysely';
+import type { ColumnDataType, Expression } from 'kysely';
+
+/** A column type: a name Kysely knows or raw SQL. */
+export type ColumnType = ColumnDataType | Expression<unknown>;
 import type { Database } from '../schema.js';
 
 /** Which 1300xx code a database failure maps to (shared/spec/api.md). */
@@ -31,6 +35,12 @@ export interface StoreDialect {
     addColumns: readonly string[],
     maxColumns: readonly string[],
   ): InsertQueryBuilder<DB, TB, O>;
+  /** Adds an auto-incrementing 64-bit integer primary key column (ids grow in insertion order). */
+  addAutoIncrementKey<T extends string, C extends string>(table: CreateTableBuilder<T, C>, column: string): CreateTableBuilder<T, C>;
+  /** A text column type holding at least 16 MiB (callback bodies). */
+  readonly largeTextType: ColumnType;
+  /** Runs an INSERT of one row into a table with an auto-increment `id` (addAutoIncrementKey) and returns that id. */
+  insertReturningId<DB, TB extends keyof DB>(insert: InsertQueryBuilder<DB, TB, object>): Promise<number>;
   /** Rows written by an INSERT that skips duplicates. */
   insertedRows(result: InsertResult): number;
   /** Isolation for ingestion transactions, or undefined for the database's own. */

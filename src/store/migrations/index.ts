@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { initialMigration } from './001-initial.js';
+import { callbackInboxMigration } from './003-callback-inbox.js';
 import { openImWebhooksMigration } from './006-openim-webhooks.js';
 
 /** Migrations are code, named in the order they run. */
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
+    '003-callback-inbox': callbackInboxMigration(dialect),
     '006-openim-webhooks': openImWebhooksMigration(dialect),
   };
 }

@@ -3,3 +3,4 @@ export { isBeforeCommand, OPENIM_COMMANDS, type OpenImCommand } from './openim-c
 export { OPENIM_PLATFORMS, openImPlatform, openImPlatformByName, openImPlatformId } from './openim-platform.js';
 export { translateWebhook } from './translate-webhook.js';
 export { WEBHOOK_TRANSLATORS } from './webhook-translators.js';
+export { OPENIM_TRANSPORT, translateStoredOpenImWebhook } from './openim-inbox-translator.js';

@@ -22,5 +22,4 @@ export {
   type CallbackSignFailure,
   type CallbackSignInput,
 } from './verify-callback-sign.js';
-export { KeyedSerialQueue } from './keyed-serial-queue.js';
-export { DEFAULT_RECENT_ENTRIES, DEFAULT_RECENT_WINDOW_MS, RecentDeliveries } from './recent-deliveries.js';
+export { TENCENT_TRANSPORT, translateStoredTencentCallback } from './tencent-inbox-translator.js';

@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder } from 'kysely';
+import { Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
@@ -82,6 +82,18 @@ export class MysqlStoreDialect extends DialectBase {
     for (const c of addColumns) set[c] = sql`${sql.ref(c)} + values(${sql.ref(c)})`;
     for (const c of maxColumns) set[c] = sql`greatest(${sql.ref(c)}, values(${sql.ref(c)}))`;
     return insert.onDuplicateKeyUpdate(set as never);
+  }
+
+  override addAutoIncrementKey<T extends string, C extends string>(table: CreateTableBuilder<T, C>, column: string): CreateTableBuilder<T, C> {
+    return table.addColumn(column, 'bigint', (c) => c.primaryKey().autoIncrement()) as unknown as CreateTableBuilder<T, C>;
+  }
+
+  /** `text` holds 64 KiB only. */
+  override readonly largeTextType = sql`longtext`;
+
+  /** MySQL 8 has no `INSERT … RETURNING`; the driver reports the id. */
+  override async insertReturningId<DB, TB extends keyof DB>(insert: InsertQueryBuilder<DB, TB, object>): Promise<number> {
+    return Number((await (insert as unknown as InsertQueryBuilder<DB, TB, InsertResult>).executeTakeFirstOrThrow()).insertId);
   }
 
   isRetryable(err: unknown): boolean {

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresDialect, type CreateTableBuilder, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
@@ -79,6 +79,10 @@ export class PostgresStoreDialect extends DialectBase {
       end: () => pool.end(),
     };
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: connecting }) });
+  }
+
+  override addAutoIncrementKey<T extends string, C extends string>(table: CreateTableBuilder<T, C>, column: string): CreateTableBuilder<T, C> {
+    return table.addColumn(column, 'bigserial', (c) => c.primaryKey()) as unknown as CreateTableBuilder<T, C>;
   }
 
   isRetryable(err: unknown): boolean {

@@ -1,0 +1,3 @@
+export { CallbackInbox } from './callback-inbox.js';
+export { DEFAULT_DRAIN_ENTRIES, DEFAULT_ORPHAN_AFTER_MS, DEFAULT_POLL_MS, InboxDrainer, type DrainOutcome, type InboxDrainerOptions } from './inbox-drainer.js';
+export type { InboxEntry, InboxEntryInput, InboxMeta, InboxTranslator } from './inbox-entry.js';

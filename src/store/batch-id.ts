@@ -1,0 +1,19 @@
+import { createHash } from 'node:crypto';
+import type { BatchKey } from '../aggregate/batch-store.js';
+
+/** Width of `applied_batches.batch_id`. */
+export const MAX_BATCH_ID_LENGTH = 160;
+const TRANSPORT = /^[a-z][a-z0-9-]{0,15}$/;
+
+/**
+ * The stored id of a batch: `<transport>:<sdkappid or *>:<key>`, the one place ids are built.
+ * Scoping by transport and app means the same file ingested for two apps, or an Idempotency-Key
+ * reused by another app, are different batches. A key too long for the column is replaced by its
+ * SHA-256 (base64url), so any key fits and distinct keys stay distinct.
+ */
+export function batchIdOf(batch: BatchKey): string {
+  if (!TRANSPORT.test(batch.transport)) throw new Error(`batch transport ${JSON.stringify(batch.transport)} must match ${TRANSPORT}`);
+  const prefix = `${batch.transport}:${batch.sdkappid ?? '*'}:`;
+  const id = prefix + batch.key;
+  return id.length <= MAX_BATCH_ID_LENGTH ? id : `${prefix}#${createHash('sha256').update(batch.key).digest('base64url')}`;
+}
