@@ -27,6 +27,9 @@ export const ERROR_CODES = {
   // Our extension (events.md section 2): a Tencent-format callback for an app that has a callback token.
   CALLBACK_BAD_SIGN: { code: 70060, info: 'callback Sign is missing or is not hex(sha256(token + RequestTime))' },
   CALLBACK_BAD_REQUEST_TIME: { code: 70061, info: 'callback RequestTime is missing, not Unix seconds, or more than 5 minutes off' },
+  // Our extension (README "Feeding imstats from OpenIM"): the OpenIM webhook receiver's refusals.
+  OPENIM_BAD_SECRET: { code: 70062, info: "the OpenIM webhook URL's secret is not the app's (imstats app openim set)" },
+  OPENIM_SOURCE_NOT_ALLOWED: { code: 70063, info: "the webhook's source address is not in the app's OpenIM allow-list" },
   // Tencent's common code for an unexpected server fault; answered with HTTP 200 like every outcome.
   INTERNAL_ERROR: { code: 70500, info: 'internal server error; please retry' },
 } as const satisfies Record<string, { code: number; info: string }>;

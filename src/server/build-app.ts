@@ -23,6 +23,7 @@ import { ConnectionGate, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CL
 import { connectionCapFor, openFileLimit } from './fd-limit.js';
 import { createServerSet, setSecondaryServer, type Timeouts } from './http-servers.js';
 import { CallbackInbox, InboxDrainer } from '../inbox/index.js';
+import { OPENIM_TRANSPORT, translateStoredOpenImWebhook } from '../events/adapters/openim-webhook/index.js';
 import { TENCENT_TRANSPORT, translateStoredTencentCallback } from '../events/adapters/tencent-callback/index.js';
 import { redactUrl } from './redact-url.js';
 import { frameworkError, rootNotFound } from './root-handlers.js';
@@ -168,7 +169,10 @@ export function buildApp(config: AppConfig): FastifyInstance {
   });
   const inbox = new CallbackInbox(config.store);
   const drainer = new InboxDrainer(inbox, ingestor, {
-    translators: new Map([[TENCENT_TRANSPORT, translateStoredTencentCallback]]),
+    translators: new Map([
+      [TENCENT_TRANSPORT, translateStoredTencentCallback],
+      [OPENIM_TRANSPORT, translateStoredOpenImWebhook],
+    ]),
     clock: nowMs,
     onError: (err, what) => app.log.error({ err }, what),
   });

@@ -31,3 +31,11 @@ test('property: a usersig value never survives redaction, whatever surrounds it'
     ),
   );
 });
+
+test('redactUrl hides the secret of an OpenIM webhook path, keeping the app and the command', () => {
+  assert.equal(
+    redactUrl('/v4/imstats/openim/1400000015/9f86d081884c7d659a2feaa0c55ad015/callbackAfterSendSingleMsgCommand?key=eyJ9'),
+    '/v4/imstats/openim/1400000015/***/callbackAfterSendSingleMsgCommand?key=eyJ9',
+  );
+  assert.equal(redactUrl('/v4/imstats/openim/1400000015/s3cr3t-s3cr3t-s3cr3t'), '/v4/imstats/openim/1400000015/***');
+});

@@ -4,9 +4,14 @@ const SECRET_PARAMS = new Set(['usersig', 'sign']);
 /**
  * A URL fit for logs: the values of parameters that authenticate a call (`usersig`, a callback's
  * `sign`) replaced by `***`, whatever the name's case or percent-encoding (`user%53ig`), as the
- * query parser decodes names before looking them up.
+ * query parser decodes names before looking them up; and the secret segment of an OpenIM webhook
+ * path (`/v4/imstats/openim/<SDKAppID>/<secret>/…`).
  */
 export function redactUrl(url: string): string {
+  return redactQuery(url.replace(/(\/imstats\/openim\/[^/?#]*\/)[^/?#]*/i, '$1***'));
+}
+
+function redactQuery(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const hash = url.indexOf('#', q);

@@ -135,6 +135,19 @@ export interface CallbackInboxTable {
   dedupe_window_ms: Int | null;
 }
 
+/** Per-app settings of the OpenIM webhook receiver (migration 006). */
+export interface OpenImWebhooksTable {
+  sdkappid: Int;
+  /** Lowercase hex SHA-256 of the URL secret; the secret itself is not kept. */
+  secret_sha256: string;
+  /** The `vendor` of the app's OpenIM offline pushes (OpenIM's webhook names none). */
+  push_vendor: string;
+  /** Comma-separated addresses and CIDR blocks webhooks may come from; empty: any. */
+  allowed_sources: string;
+  /** Unix milliseconds. */
+  updated_at: Int;
+}
+
 export interface Database {
   apps: AppsTable;
   app_admins: AppAdminsTable;
@@ -149,5 +162,6 @@ export interface Database {
   applied_batches: AppliedBatchesTable;
   callback_sign_uses: CallbackSignUsesTable;
   callback_inbox: CallbackInboxTable;
+  openim_webhooks: OpenImWebhooksTable;
 }
 

@@ -7,11 +7,12 @@ import { registerAppCreate } from './app-create.js';
 import { registerAppEnable } from './app-enable.js';
 import { registerAppKey } from './app-key.js';
 import { registerAppList } from './app-list.js';
+import { registerAppOpenIm } from './app-openim.js';
 import { registerAppShow } from './app-show.js';
 
 /** `imstats app …`: the app registry (one file per subcommand). */
 export function registerApp(program: Command, ctx: CliContext): void {
-  const app = program.command('app').description('manage apps: create, list, show, admins, keys, baselines, callback tokens');
+  const app = program.command('app').description('manage apps: create, list, show, admins, keys, baselines, callback tokens, OpenIM webhooks');
   registerAppCreate(app, ctx);
   registerAppList(app, ctx);
   registerAppShow(app, ctx);
@@ -20,4 +21,5 @@ export function registerApp(program: Command, ctx: CliContext): void {
   registerAppEnable(app, ctx);
   registerAppBaseline(app, ctx);
   registerAppCallbackToken(app, ctx);
+  registerAppOpenIm(app, ctx);
 }

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { DEFAULT_RETENTION_DAYS } from '../../ingest/ingestor.js';
 import { simulateEvents, simulationPlan, writeNdjson, type SimulateOptions } from '../../simulate/index.js';
+import { OPENIM_SIMULATION_KNOBS, openImDeliveries, writeOpenImDeliveries } from '../../simulate/openim-encoder.js';
 import { AppsRepo, DEFAULT_TIMEZONE } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
@@ -19,6 +20,7 @@ interface Options {
   readonly out: string;
   readonly timezone?: string;
   readonly db?: string;
+  readonly format: 'ndjson' | 'openim';
 }
 
 /**
@@ -36,6 +38,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'PRNG seed: same options and seed, same bytes', integer, 1)
     .option('--start <YYYYMMDD>', 'first simulated day (default: --days days before today, so the last day is yesterday)', calendarDay)
     .option('--out <file>', 'output file, or - for stdout', '-')
+    .option('--format <format>', 'ndjson (canonical events) or openim (the webhooks an OpenIM server would post, one JSON line each)', simulateFormat, 'ndjson')
     .option('--timezone <tz>', "IANA time zone of the days and the diurnal curve (default: the app's, else Asia/Shanghai)")
     .addOption(databaseOption())
     .action(async (o: Options) => {
@@ -52,6 +55,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         timezone,
         now: nowMs,
         onDay: (d) => onDay(d.day),
+        // OpenIM has no webhook for these; without them the stream says the whole workload.
+        ...(o.format === 'openim' ? OPENIM_SIMULATION_KNOBS : {}),
       };
       // Checks every option (RangeError naming it) before a file is created or a bar drawn.
       const plan = simulationPlan(options);
@@ -59,8 +64,15 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const progress = startProgress(ctx.io, { total: o.days + 1, format: '{bar} {value}/{total} days | {day}', payload: { day: '' } });
       onDay = (day) => progress.update(++finished, { day });
       let result;
+      const leftOut = new Map<string, number>();
       try {
-        result = await writeNdjson(simulateEvents(options), out);
+        if (o.format === 'openim') {
+          const deliveries = openImDeliveries(simulateEvents(options), { onLeftOut: (_e, reason) => leftOut.set(reason, (leftOut.get(reason) ?? 0) + 1) });
+          const written = await writeOpenImDeliveries(deliveries, out);
+          result = { events: written.deliveries, bytes: written.bytes };
+        } else {
+          result = await writeNdjson(simulateEvents(options), out);
+        }
         if (o.out !== '-') await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
       } catch (err) {
         if (o.out !== '-') out.destroy();
@@ -68,8 +80,9 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       } finally {
         progress.stop();
       }
+      for (const [reason, count] of leftOut) ctx.io.err(`left out: ${count} events (${reason})\n`);
       ctx.io.err(
-        `simulated: ${result.events} events (${formatBytes(result.bytes)}), app ${o.sdkappid}, ${o.users} users, ` +
+        `simulated: ${result.events} ${o.format === 'openim' ? 'OpenIM webhooks' : 'events'} (${formatBytes(result.bytes)}), app ${o.sdkappid}, ${o.users} users, ` +
           `days ${plan.warmUpDay} (warm-up) to ${plan.end}, ${timezone}, seed ${o.seed}\n`,
       );
       const oldest = nowMs - DEFAULT_RETENTION_DAYS * 86_400_000;
@@ -80,6 +93,11 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         );
       }
     });
+}
+
+function simulateFormat(value: string): 'ndjson' | 'openim' {
+  if (value !== 'ndjson' && value !== 'openim') throw new CliError(`--format must be ndjson or openim, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Opens the output file, so a bad path is reported before anything is simulated. */

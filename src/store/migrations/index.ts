@@ -5,6 +5,7 @@ import { initialMigration } from './001-initial.js';
 import { callbackInboxMigration } from './003-callback-inbox.js';
 import { callbackSignUsesMigration } from './004-callback-sign-uses.js';
 import { compactSetsMigration } from './005-compact-sets.js';
+import { openImWebhooksMigration } from './006-openim-webhooks.js';
 
 /** Migrations are code, named in the order they run. Exported for the tests that migrate step by step. */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -13,6 +14,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '003-callback-inbox': callbackInboxMigration(dialect),
     '004-callback-sign-uses': callbackSignUsesMigration(dialect),
     '005-compact-sets': compactSetsMigration(dialect),
+    '006-openim-webhooks': openImWebhooksMigration(dialect),
   };
 }
 
