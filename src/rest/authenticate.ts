@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { UserSigError } from '../usersig/index.js';
 import { ApiError } from './error-codes.js';
 import { queryParams, userSigParam } from './query-params.js';
+import type { App } from '../store/apps-repo.js';
 import type { Caller, RestContext } from './rest-context.js';
 
 const SDKAPPID = /^\d{1,15}$/;
@@ -15,7 +16,7 @@ const SDKAPPID = /^\d{1,15}$/;
  * 60006 comes after authentication so that only the app's own admins learn it is disabled, and a
  * disabled app's calls are not counted against its limit.
  */
-export async function authenticate(ctx: RestContext, request: FastifyRequest): Promise<Caller> {
+export function authenticate(ctx: RestContext, request: FastifyRequest): Caller | Promise<Caller> {
   const params = queryParams(request);
   const rawId = params.get('sdkappid')?.trim();
   if (!rawId) throw new ApiError('MISSING_SDKAPPID');
@@ -26,7 +27,21 @@ export async function authenticate(ctx: RestContext, request: FastifyRequest): P
   if (ctx.brake.isBraked(client)) throw new ApiError('TOO_MANY_SIG_FAILURES');
 
   const sdkappid = SDKAPPID.test(rawId) ? Number(rawId) : undefined;
-  const app = sdkappid === undefined ? undefined : await ctx.apps.get(sdkappid);
+  // Synchronous when the app is cached (nearly every call): no promise on the hot path.
+  const app = sdkappid === undefined ? undefined : ctx.apps.getNow(sdkappid);
+  if (app instanceof Promise) return app.then((loaded) => checkCaller(ctx, request, params, rawId, token, client, loaded));
+  return checkCaller(ctx, request, params, rawId, token, client, app);
+}
+
+function checkCaller(
+  ctx: RestContext,
+  request: FastifyRequest,
+  params: ReturnType<typeof queryParams>,
+  rawId: string,
+  token: string,
+  client: string,
+  app: App | undefined,
+): Caller {
   if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
   if (app.secretKey === null) throw new ApiError('APP_HAS_NO_KEY', `app ${app.sdkappid} has no secret key`);
 
