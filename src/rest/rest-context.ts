@@ -30,7 +30,7 @@ export interface RestContext {
   readonly retentionDays: number;
 }
 
-/** The authenticated caller of a /v4 call, set by the auth pre-handler. */
+/** The authenticated caller of a /v4 call, set by requireUserSig. */
 export interface Caller {
   readonly app: App;
   readonly identifier: string;
@@ -41,9 +41,12 @@ export interface Caller {
  * `fastify.post('/imstats/callback', { config: { auth: 'none' } }, handler)`.
  */
 export interface RestRouteConfig {
-  /** `usersig` (default): the TLSSigAPIv2 checks of usersig.md; `none`: the route authenticates itself. */
-  readonly auth?: 'usersig' | 'none';
-  /** Count calls against the per-app frequency limit (60007); default true. Ignored when auth is `none`. */
+  /**
+   * `none`: the route checks its callers itself. Every other /v4 route declares
+   * `preHandler: requireUserSig(ctx)` (the TLSSigAPIv2 checks of usersig.md).
+   */
+  readonly auth?: 'none';
+  /** Count calls against the per-app frequency limit (60007); default true. Only with requireUserSig. */
   readonly frequencyLimit?: boolean;
   /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */
   readonly maxBodyBytes?: number;
@@ -52,7 +55,7 @@ export interface RestRouteConfig {
 declare module 'fastify' {
   interface FastifyContextConfig extends RestRouteConfig {}
   interface FastifyRequest {
-    /** Set by the /v4 auth pre-handler; null outside authenticated routes. */
+    /** Set by requireUserSig; null outside authenticated routes. */
     imstatsCaller: Caller | null;
   }
 }
