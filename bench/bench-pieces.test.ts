@@ -8,6 +8,7 @@ import { extrapolateRate } from './extrapolate-rate.js';
 import { formatCount, formatMB, formatMs, formatRatio, formatTable } from './format-table.js';
 import { LatencyRecorder, median, percentile } from './latency-stats.js';
 import { sourceOf, summarizeProfile } from './profile-summary.js';
+import { BENCH_BEGIN, BENCH_END, replaceBenchSection } from './readme-section.js';
 
 test('percentile is nearest-rank: the smallest value with p% of values at or below it', () => {
   const v = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -143,4 +144,13 @@ test('the 100M estimate continues the rate trend per tenfold growth, never upwar
   assert.equal(extrapolateRate([{ events: 1e6, eventsPerS: 100 }, { events: 1e7, eventsPerS: 120 }], 1e8), 120);
   assert.equal(extrapolateRate([{ events: 1e6, eventsPerS: 100 }], 1e8), 100);
   assert.throws(() => extrapolateRate([], 1e8), RangeError);
+});
+
+test('the README bench section is replaced between its markers only, and a README without them is refused', () => {
+  const readme = `# x\n\nbefore\n${BENCH_BEGIN}\nold table\n${BENCH_END}\nafter\n`;
+  const out = replaceBenchSection(readme, '| new |\n');
+  assert.equal(out, `# x\n\nbefore\n${BENCH_BEGIN}\n\n| new |\n\n${BENCH_END}\nafter\n`);
+  assert.equal(replaceBenchSection(out, '| new |'), out);
+  assert.throws(() => replaceBenchSection('# no markers', 'x'), /no .* section/);
+  assert.throws(() => replaceBenchSection(`${BENCH_END}\n${BENCH_BEGIN}`, 'x'), /no .* section/);
 });

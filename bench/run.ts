@@ -1,7 +1,7 @@
-// `npm run bench [-- --quick] [-- --only getappinfo|ingest|scale]`: the benchmark suite (issue 7).
+// `npm run bench [-- --quick] [-- --only getappinfo|ingest|scale] [-- --readme]`: the benchmark suite (issue 7).
 // Prints Markdown tables on stdout (progress on stderr) and writes the figures as JSON.
 // IMSTATS_BENCH_PROF=DIR runs every server and ingestion child under `node --cpu-prof` into DIR.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { BENCH_USAGE, BenchArgsError, parseBenchArgs, type BenchArgs } from './bench-args.js';
@@ -11,6 +11,7 @@ import { extrapolateRate } from './extrapolate-rate.js';
 import { benchGetAppInfo } from './getappinfo-bench.js';
 import { runIngest, writeEventsFile } from './ingest-bench.js';
 import { renderReport } from './render-report.js';
+import { replaceBenchSection } from './readme-section.js';
 
 /** Concurrent requests of every getappinfo load run (the issue's p99 target is at 32). */
 const GETAPPINFO_CONNECTIONS = 32;
@@ -167,7 +168,13 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 
-console.log(renderReport(report));
+const rendered = renderReport(report);
+console.log(rendered);
+if (args.readme) {
+  const readme = resolve(args.readme);
+  writeFileSync(readme, replaceBenchSection(readFileSync(readme, 'utf8'), rendered));
+  console.log(`\nregenerated the bench tables in ${readme}`);
+}
 const out = resolve(args.out);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
