@@ -9,6 +9,8 @@ export interface BenchArgs {
   readonly only: readonly BenchPart[];
   /** Where the JSON goes; default bench-results/latest.json (relative to the working directory). */
   readonly out: string;
+  /** Also rewrite the bench tables in this README (between its bench markers); default none. */
+  readonly readme?: string;
   readonly help: boolean;
 }
 
@@ -18,7 +20,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only getappinfo
 
   --quick          short runs and small inputs (under 2 minutes)
   --only PARTS     run only these parts (comma-separated or repeated)
-  --out FILE       write the JSON here (default ${DEFAULT_BENCH_OUT})`;
+  --out FILE       write the JSON here (default ${DEFAULT_BENCH_OUT})
+  --readme [FILE]  also regenerate the tables in README.md (or FILE) between its bench markers`;
 
 /** A flag the suite does not understand; run.ts prints it with the usage. */
 export class BenchArgsError extends Error {
@@ -30,6 +33,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let help = false;
   let out = DEFAULT_BENCH_OUT;
+  let readme: string | undefined;
   const only = new Set<BenchPart>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -49,6 +53,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '-h':
         help = true;
         break;
+      case '--readme':
+        readme = eq > 0 ? arg.slice(eq + 1) : argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') ? argv[++i]! : 'README.md';
+        break;
       case '--out':
         out = value();
         break;
@@ -65,5 +72,5 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         throw new BenchArgsError(`unknown argument "${arg}"`);
     }
   }
-  return { quick, help, out, only: only.size ? BENCH_PARTS.filter((p) => only.has(p)) : [...BENCH_PARTS] };
+  return { quick, help, out, ...(readme !== undefined ? { readme } : {}), only: only.size ? BENCH_PARTS.filter((p) => only.has(p)) : [...BENCH_PARTS] };
 }

@@ -16,10 +16,15 @@ export class BenchChild {
   #stderr = '';
   #done = false;
 
-  /** Starts `script` (compiled, relative to this folder) with node, extra node flags first. */
-  constructor(script: string, args: readonly string[], nodeFlags: readonly string[] = []) {
+  /**
+   * Starts `script` (compiled, relative to this folder) with node, extra node flags first; with
+   * `cpu`, pinned to that one core by `taskset -c` (which execs node: the pid stays node's).
+   */
+  constructor(script: string, args: readonly string[], nodeFlags: readonly string[] = [], cpu?: number) {
     const path = fileURLToPath(new URL(script, import.meta.url));
-    this.process = spawn(process.execPath, [...nodeFlags, path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const node = [process.execPath, ...nodeFlags, path, ...args];
+    const [command, ...argv] = cpu === undefined ? node : ['taskset', '-c', String(cpu), ...node];
+    this.process = spawn(command!, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process.stderr!.setEncoding('utf8').on('data', (s: string) => {
       this.#stderr = (this.#stderr + s).slice(-8000);
     });

@@ -3,6 +3,8 @@ export interface LoadResult {
   readonly label: string;
   /** What served it: imstats (Fastify + SQLite) or the plain node:http server. */
   readonly server: 'imstats' | 'plain';
+  /** pinned: server on core 0 and load generator on core 1 (taskset); unpinned: both placed by the scheduler. */
+  readonly placement: 'pinned' | 'unpinned';
   /** Apps in the store (each with 30 days of statistics). */
   readonly appsInStore: number;
   /** Apps the requests rotate over. */
@@ -33,7 +35,7 @@ export interface LoadResult {
 /** One child process reading an NDJSON file: the JSON.parse floor (plain or through readline) or the whole pipeline. */
 export interface IngestRun {
   readonly label: string;
-  readonly mode: 'floor' | 'readline-floor' | 'pipeline';
+  readonly mode: 'floor' | 'readline-floor' | 'pipeline' | 'duckdb';
   readonly events: number;
   readonly bytes: number;
   readonly seconds: number;
@@ -44,6 +46,8 @@ export interface IngestRun {
   readonly cpuS: number;
   readonly accepted?: number;
   readonly rejected?: number;
+  /** DuckDB only: seconds of the one exact SQL query for the counted fields after the load. */
+  readonly querySeconds?: number;
 }
 
 /** One size of the ingestion scaling series; estimated rows are extrapolated, not run. */
@@ -73,21 +77,31 @@ export interface BenchReport {
     readonly totalMemBytes: number;
     readonly node: string;
     readonly platform: string;
+    /** One-minute load average when the suite started and ended: how busy the machine was with other work. */
+    readonly loadAverage?: { readonly start: number; readonly end: number };
   };
   readonly notes: readonly string[];
   readonly getappinfo?: {
     /** The frequency limit the server ran with (raised from Tencent's 200/s so it never trips). */
     readonly rateLimit: number;
+    /** Pinned (server core 0, load generator core 1): the plain yardstick and the imstats cases. */
     readonly plain: LoadResult;
     readonly reused: LoadResult;
     readonly perCall: LoadResult;
+    /** 1,000 apps rotating, all answers cached. */
     readonly thousandApps: LoadResult;
+    /** 10,000 apps rotating, beyond the answer cache. */
+    readonly uncached: LoadResult;
+    /** Plain and reused again with nothing pinned. */
+    readonly unpinned: { readonly plain: LoadResult; readonly reused: LoadResult };
   };
   readonly ingest?: {
     readonly floor: IngestRun;
     /** The floor with ingestStream's line splitting (node:readline): how much of the gap is reading lines. */
     readonly readlineFloor?: IngestRun;
     readonly pipeline: IngestRun;
+    /** The peer: DuckDB loading the same file with read_json (then one exact query). */
+    readonly duckdb?: IngestRun;
   };
   readonly scale?: {
     readonly ingest: readonly ScaleIngestRow[];

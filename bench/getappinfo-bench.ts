@@ -4,19 +4,19 @@ import { makeUserSig } from '../src/usersig/index.js';
 import { openStore } from '../src/store/store.js';
 import { BenchChild } from './bench-child.js';
 import type { LoadResult } from './bench-report.js';
-import { getAppInfoPath, runLoad, type LoadSpec, type ServerUnderTest } from './getappinfo-load.js';
+import { getAppInfoPath, runLoad, SERVER_CPU, type LoadSpec, type Placement, type ServerUnderTest } from './getappinfo-load.js';
 import { seedApps, type SeededApp } from './seed-apps.js';
 
 export interface GetAppInfoBenchOptions {
-  /** Temporary folder for the databases and the plain server's body. */
+  /** Temporary folder for the databases, the plain server's body and the load child's files. */
   readonly workDir: string;
   readonly durationS: number;
   readonly warmupS: number;
-  /** autocannon connections (concurrent requests); 10 keeps both sides busy on two cores. */
+  /** autocannon connections (concurrent requests). */
   readonly connections: number;
   /** The server's frequency limit (calls per app per second). */
   readonly rateLimit: number;
-  /** Run the side-by-side comparisons (plain server, UserSig reuse, 1,000 apps). */
+  /** Run the side-by-side comparisons (plain server pinned and unpinned, UserSig per call, 1,000 and 10,000 apps). */
   readonly main: boolean;
   /** App counts of the scaling series (each a store of that many apps, calls rotating over all). */
   readonly scaleApps: readonly number[];
@@ -25,8 +25,21 @@ export interface GetAppInfoBenchOptions {
   readonly log: (line: string) => void;
 }
 
+export interface GetAppInfoMain {
+  /** Pinned: server on core 0, load generator on core 1. */
+  readonly plain: LoadResult;
+  readonly reused: LoadResult;
+  readonly perCall: LoadResult;
+  /** 1,000 apps rotating: every answer in the answer cache. */
+  readonly thousandApps: LoadResult;
+  /** 10,000 apps rotating: beyond the answer cache (2,000), nearly every call computes its answer. */
+  readonly uncached: LoadResult;
+  /** The same plain and reused runs with nothing pinned. */
+  readonly unpinned: { readonly plain: LoadResult; readonly reused: LoadResult };
+}
+
 export interface GetAppInfoBenchResult {
-  readonly main?: { plain: LoadResult; reused: LoadResult; perCall: LoadResult; thousandApps: LoadResult };
+  readonly main?: GetAppInfoMain;
   readonly scale: LoadResult[];
 }
 
@@ -47,10 +60,19 @@ async function fullAnswer(url: string): Promise<Answer> {
   return { body, contentType: res.headers.get('content-type') ?? '' };
 }
 
-async function startServer(args: readonly string[], flags: readonly string[] = []): Promise<ServerUnderTest> {
-  const child = new BenchChild('./server-child.js', args, flags);
+async function startServer(args: readonly string[], placement: Placement, flags: readonly string[] = []): Promise<ServerUnderTest> {
+  const child = new BenchChild('./server-child.js', args, flags, placement === 'pinned' ? SERVER_CPU : undefined);
   const url = await child.waitFor('listening ');
   return { child, url };
+}
+
+async function withServer<T>(args: readonly string[], placement: Placement, flags: readonly string[], run: (server: ServerUnderTest) => Promise<T>): Promise<T> {
+  const server = await startServer(args, placement, flags);
+  try {
+    return await run(server);
+  } finally {
+    await server.child.stop();
+  }
 }
 
 async function seededStore(workDir: string, apps: number): Promise<{ dbUrl: string; apps: SeededApp[] }> {
@@ -65,66 +87,101 @@ async function seededStore(workDir: string, apps: number): Promise<{ dbUrl: stri
 }
 
 const reusedSig = (app: SeededApp) => makeUserSig({ sdkappid: app.sdkappid, identifier: 'administrator', key: app.key, expireSeconds: 86_400 });
+const appsLabel = (n: number) => `${n.toLocaleString('en-US')} app${n === 1 ? '' : 's'} (calls rotate)`;
 
 /**
- * getappinfo under autocannon load, the server in a child process: against a plain node:http
- * server sending the same bytes, with a UserSig reused or new per call, and across stores of
- * 1 … 10,000 apps.
+ * getappinfo under autocannon load, the server and the load generator each in a child process,
+ * pinned to a core each (and, for comparison, not pinned): against a plain node:http server
+ * sending the same bytes the same way, with a UserSig reused or new per call, and across stores
+ * of 1 … 10,000 apps.
  */
 export async function benchGetAppInfo(o: GetAppInfoBenchOptions): Promise<GetAppInfoBenchResult> {
-  const common = { durationS: o.durationS, warmupS: o.warmupS, connections: o.connections };
-  const serve = (dbUrl: string) => startServer(['imstats', dbUrl, String(o.rateLimit)], o.serverFlags);
-  let main: GetAppInfoBenchResult['main'];
+  const common = { durationS: o.durationS, warmupS: o.warmupS, connections: o.connections, workDir: o.workDir };
+  const imstatsArgs = (dbUrl: string) => ['imstats', dbUrl, String(o.rateLimit)];
+  const flags = o.serverFlags ?? [];
+  // Filled as the runs come in; assembled into GetAppInfoMain at the end.
+  const got = new Map<'plain' | 'reused' | 'perCall' | 'thousandApps' | 'uncached' | 'unpinnedPlain' | 'unpinnedReused', LoadResult>();
   const scale: LoadResult[] = [];
-  const counts = [...new Set([...(o.main ? [1, 1000] : []), ...o.scaleApps])].sort((a, b) => a - b);
+  const counts = [...new Set([...(o.main ? [1, 1000, 10_000] : []), ...o.scaleApps])].sort((a, b) => a - b);
 
   for (const n of counts) {
     o.log(`getappinfo: seeding ${n.toLocaleString('en-US')} app(s) × 30 days`);
     const seeded = await seededStore(o.workDir, n);
     const sigs = seeded.apps.map(reusedSig);
     const paths = seeded.apps.map((app, i) => getAppInfoPath(app.sdkappid, sigs[i]!));
-    const server = await serve(seeded.dbUrl);
-    try {
-      const answer = await fullAnswer(`${server.url}${paths[0]}`);
-      const base = { ...common, server: 'imstats' as const, appsInStore: n, answerBytes: answer.body.length };
 
-      if (n === 1 && o.main) {
+    if (n === 1 && o.main) {
+      for (const placement of ['pinned', 'unpinned'] as const) {
+        const answer = await withServer(imstatsArgs(seeded.dbUrl), placement, flags, async (server) => {
+          const answer = await fullAnswer(`${server.url}${paths[0]}`);
+          const base = { ...common, placement, server: 'imstats' as const, appsInStore: n, appsCalled: 1, answerBytes: answer.body.length };
+          o.log(`getappinfo (${placement}): imstats, 1 app, UserSig reused`);
+          const reused = await runLoad(server, { ...base, label: `imstats, UserSig reused (${placement})`, userSig: 'reused', path: paths[0]! });
+          if (placement === 'pinned') {
+            got.set('reused', reused);
+            got.set('perCall', await perCallRun(server, seeded.apps[0]!, reused.rps, base, o.log));
+          } else {
+            got.set('unpinnedReused', reused);
+          }
+          return answer;
+        });
         const bodyFile = join(o.workDir, 'answer.json');
         writeFileSync(bodyFile, answer.body);
-        const plainServer = await startServer(['plain', bodyFile, answer.contentType]);
-        let plain: LoadResult;
-        try {
+        // The plain server runs without profiling flags: it is the yardstick, not the subject.
+        await withServer(['plain', bodyFile, answer.contentType], placement, [], async (plainServer) => {
           const same = await fullAnswer(`${plainServer.url}${paths[0]}`);
           if (!same.body.equals(answer.body)) throw new Error('the plain server does not answer the same bytes');
-          o.log('getappinfo: plain node:http server, same bytes from memory');
-          plain = await runLoad(plainServer, { ...base, label: 'plain node:http, same bytes', server: 'plain', appsCalled: 1, userSig: 'none', path: paths[0]! });
-        } finally {
-          await plainServer.child.stop();
-        }
-        o.log('getappinfo: imstats, 1 app, UserSig reused');
-        const reused = await runLoad(server, { ...base, label: 'imstats, UserSig reused', appsCalled: 1, userSig: 'reused', path: paths[0]! });
-        const perCall = await perCallRun(server, seeded.apps[0]!, reused.rps, { ...base, appsCalled: 1 }, o.log);
-        main = { plain, reused, perCall, thousandApps: undefined as unknown as LoadResult };
+          o.log(`getappinfo (${placement}): plain node:http server, same bytes from memory`);
+          const plain = await runLoad(plainServer, {
+            ...common,
+            placement,
+            label: `plain node:http, same bytes (${placement})`,
+            server: 'plain',
+            appsInStore: n,
+            appsCalled: 1,
+            answerBytes: answer.body.length,
+            userSig: 'none',
+            path: paths[0]!,
+          });
+          got.set(placement === 'pinned' ? 'plain' : 'unpinnedPlain', plain);
+        });
       }
-      if (o.scaleApps.includes(n) || (n === 1000 && o.main)) {
-        o.log(`getappinfo: imstats, calls rotating over ${n.toLocaleString('en-US')} app(s)`);
-        let next = 0;
+    }
+    const rotating = o.scaleApps.includes(n) || (o.main && (n === 1000 || n === 10_000));
+    if (rotating) {
+      await withServer(imstatsArgs(seeded.dbUrl), 'pinned', flags, async (server) => {
+        const answer = await fullAnswer(`${server.url}${paths[0]}`);
+        o.log(`getappinfo (pinned): imstats, calls rotating over ${n.toLocaleString('en-US')} app(s)`);
         const result = await runLoad(server, {
-          ...base,
-          label: `imstats, ${n.toLocaleString('en-US')} app${n === 1 ? '' : 's'} (calls rotate)`,
+          ...common,
+          placement: 'pinned',
+          server: 'imstats',
+          appsInStore: n,
+          answerBytes: answer.body.length,
+          label: `imstats, ${appsLabel(n)}${n === 10_000 ? ', uncached' : ''}`,
           appsCalled: n,
           userSig: 'reused',
-          // A shared counter, so the connections do not walk the apps in step.
-          path: () => paths[next++ % n]!,
+          path: paths,
         });
         if (o.scaleApps.includes(n)) scale.push(result);
-        if (n === 1000 && main) main = { ...main, thousandApps: result };
-      }
-    } finally {
-      await server.child.stop();
+        if (o.main && n === 1000) got.set('thousandApps', result);
+        if (o.main && n === 10_000) got.set('uncached', result);
+      });
     }
   }
-  return { main, scale };
+  if (!o.main) return { scale };
+  const get = (name: Parameters<typeof got.get>[0]) => got.get(name)!;
+  return {
+    main: {
+      plain: get('plain'),
+      reused: get('reused'),
+      perCall: get('perCall'),
+      thousandApps: get('thousandApps'),
+      uncached: get('uncached'),
+      unpinned: { plain: get('unpinnedPlain'), reused: get('unpinnedReused') },
+    },
+    scale,
+  };
 }
 
 /** A new UserSig on every call, from a pool made beforehand so signing costs the client nothing during the run. */
@@ -132,7 +189,7 @@ async function perCallRun(
   server: ServerUnderTest,
   app: SeededApp,
   reusedRps: number,
-  base: Omit<LoadSpec, 'label' | 'userSig' | 'path' | 'userSigs'>,
+  base: Omit<LoadSpec, 'label' | 'userSig' | 'path'>,
   log: (line: string) => void,
 ): Promise<LoadResult> {
   // Room for the warm-up and the run at the reused rate and then some; a new sig costs more, so it is slower.
@@ -144,14 +201,7 @@ async function perCallRun(
     const sig = makeUserSig({ sdkappid: app.sdkappid, identifier: 'administrator', key: app.key, expireSeconds: 86_400 + i });
     pool.push(getAppInfoPath(app.sdkappid, sig));
   }
-  log('getappinfo: imstats, 1 app, new UserSig per call');
-  let next = 0;
+  log('getappinfo (pinned): imstats, 1 app, new UserSig per call');
   // Warm-up and run share the pool, so no UserSig is sent twice unless the pool wraps.
-  return runLoad(server, {
-    ...base,
-    label: 'imstats, new UserSig per call',
-    userSig: 'per call',
-    path: () => pool[next++ % size]!,
-    userSigs: () => ({ sent: next, distinct: Math.min(next, size) }),
-  });
+  return runLoad(server, { ...base, label: 'imstats, new UserSig per call (pinned)', userSig: 'per call', path: pool });
 }

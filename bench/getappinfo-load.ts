@@ -1,7 +1,8 @@
-import autocannon from 'autocannon';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadResult } from './bench-report.js';
-import type { BenchChild } from './bench-child.js';
-import { LatencyRecorder } from './latency-stats.js';
+import { BenchChild } from './bench-child.js';
+import type { LoadChildResult, LoadChildSpec } from './load-child.js';
 
 export const GETAPPINFO_PATH = '/v4/openconfigsvr/getappinfo';
 
@@ -17,91 +18,91 @@ export interface ServerUnderTest {
   readonly url: string;
 }
 
+/**
+ * Where the two processes run: `pinned` puts the server on core 0 and the load generator on
+ * core 1 (taskset), one core each and nothing shared; `unpinned` lets the scheduler place both
+ * (the server's GC and libuv threads may then borrow the load generator's core).
+ */
+export type Placement = 'pinned' | 'unpinned';
+/** Cores of a pinned run. */
+export const SERVER_CPU = 0;
+export const LOAD_CPU = 1;
+
 export interface LoadSpec {
   readonly label: string;
   readonly server: LoadResult['server'];
+  readonly placement: Placement;
   readonly appsInStore: number;
   readonly appsCalled: number;
   readonly userSig: LoadResult['userSig'];
-  /** One path for every request (autocannon builds the request once), or a path per request. */
-  readonly path: string | (() => string);
+  /** One path for every request (autocannon builds the request once), or paths sent in turn. */
+  readonly path: string | readonly string[];
   /** Size of a full answer body: anything under half of it is an error envelope. */
   readonly answerBytes: number;
   readonly durationS: number;
   readonly warmupS: number;
   readonly connections: number;
-  /** Called after the run; the per-call case reports the UserSigs it sent. */
-  readonly userSigs?: () => { readonly sent: number; readonly distinct: number };
+  /** Folder for the load child's spec and paths files. */
+  readonly workDir: string;
 }
 
+let runs = 0;
+
 /**
- * One autocannon run on loopback (after a discarded warm-up of the same requests): complete
- * answers per second and their latency, and the CPU each side used. The body is `{}`, the
- * default 30-day, 32-field answer.
+ * One autocannon run on loopback from a separate load-generator process (load-child.ts), after a
+ * discarded warm-up of the same requests: complete answers per second and their latency, and the
+ * CPU each side used. The body is `{}`, the default 30-day, 32-field answer.
  */
 export async function runLoad(target: ServerUnderTest, spec: LoadSpec): Promise<LoadResult> {
-  if (spec.warmupS > 0) await fire(target, spec, spec.warmupS, undefined);
-  const latencies = new LatencyRecorder();
-  const counts = { short: 0 };
-  const serverCpu0 = target.child.cpuSeconds();
-  const clientCpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fire(target, spec, spec.durationS, (status, bytes, ms) => {
-    if (status !== 200) return;
-    // resBytes counts the head too, so a full answer is always above this.
-    if (bytes < spec.answerBytes / 2) counts.short++;
-    else latencies.record(ms);
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  const clientCpu = process.cpuUsage(clientCpu0);
-  const summary = latencies.summary();
+  const n = runs++;
+  const specFile = join(spec.workDir, `load-${n}.json`);
+  let pathsFile: string | undefined;
+  if (typeof spec.path !== 'string') {
+    pathsFile = join(spec.workDir, `load-${n}.paths`);
+    writeFileSync(pathsFile, `${spec.path.join('\n')}\n`);
+  }
+  const childSpec: LoadChildSpec = {
+    url: target.url,
+    ...(pathsFile ? { pathsFile } : { path: spec.path as string }),
+    durationS: spec.durationS,
+    warmupS: spec.warmupS,
+    connections: spec.connections,
+    answerBytes: spec.answerBytes,
+  };
+  writeFileSync(specFile, JSON.stringify(childSpec));
+  const load = new BenchChild('./load-child.js', [specFile], [], spec.placement === 'pinned' ? LOAD_CPU : undefined);
+  let result: LoadChildResult;
+  let serverSeconds: number;
+  try {
+    await load.waitFor('measuring');
+    const serverCpu0 = target.child.cpuSeconds();
+    result = JSON.parse(await load.waitFor('result ')) as LoadChildResult;
+    serverSeconds = target.child.cpuSeconds() - serverCpu0;
+  } finally {
+    await load.stop();
+  }
+  const summary = result.latency;
   return {
     label: spec.label,
     server: spec.server,
+    placement: spec.placement,
     appsInStore: spec.appsInStore,
     appsCalled: spec.appsCalled,
     userSig: spec.userSig,
     connections: spec.connections,
-    durationS: seconds,
+    durationS: result.seconds,
     requests: summary.count,
-    rps: summary.count / seconds,
+    rps: summary.count / result.seconds,
     meanMs: summary.meanMs,
     p50Ms: summary.p50Ms,
     p99Ms: summary.p99Ms,
     maxMs: summary.maxMs,
-    shortAnswers: counts.short,
+    shortAnswers: result.shortAnswers,
     non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    errors: result.errors,
     answerBytes: spec.answerBytes,
-    serverCores: (target.child.cpuSeconds() - serverCpu0) / seconds,
-    clientCores: (clientCpu.user + clientCpu.system) / 1e6 / seconds,
-    ...(spec.userSigs ? { userSigs: spec.userSigs() } : {}),
+    serverCores: serverSeconds / result.seconds,
+    clientCores: result.clientCores,
+    ...(result.pathsSent !== undefined && spec.userSig === 'per call' ? { userSigs: { sent: result.pathsSent, distinct: Math.min(result.pathsSent, result.pathsDistinct!) } } : {}),
   };
-}
-
-function fire(
-  target: ServerUnderTest,
-  spec: LoadSpec,
-  seconds: number,
-  onResponse: ((status: number, bytes: number, ms: number) => void) | undefined,
-): Promise<autocannon.Result> {
-  const dynamic = typeof spec.path === 'function' ? spec.path : undefined;
-  const options: autocannon.Options = {
-    url: dynamic ? target.url : `${target.url}${spec.path as string}`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-    connections: spec.connections,
-    pipelining: 1,
-    duration: seconds,
-    ...(dynamic ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: dynamic() }) }] } : {}),
-  };
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
-    if (onResponse) {
-      (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, status: number, bytes: number, ms: number) =>
-        onResponse(status, bytes, ms),
-      );
-    }
-  });
 }

@@ -49,7 +49,8 @@ export async function runIngest(mode: IngestRun['mode'], file: string, workDir: 
   // The pipeline runs with the node flags `imstats ingest` runs with (a capped heap).
   const child = new BenchChild('./ingest-child.js', args, [...(mode === 'pipeline' ? INGEST_NODE_FLAGS : []), ...nodeFlags]);
   try {
-    const result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
+    let result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
+    if (mode === 'duckdb') result = { ...result, querySeconds: Number(await child.waitFor('query ')) };
     if (mode === 'pipeline' && (result.rejected !== 0 || result.accepted !== result.events)) {
       throw new Error(`ingestion rejected ${result.rejected} of ${result.events} events`);
     }

@@ -13,8 +13,10 @@ import { openStore } from '../src/store/store.js';
 const [mode, file, dbUrl, sdkappid, timezone] = process.argv.slice(2);
 const bytes = statSync(file!).size;
 
-function report(fields: Record<string, number>, startMs: number, startCpu: NodeJS.CpuUsage): void {
-  const seconds = (performance.now() - startMs) / 1000;
+const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+function report(fields: Record<string, number>, startMs: number, startCpu: NodeJS.CpuUsage, excludeS = 0): void {
+  const seconds = (performance.now() - startMs) / 1000 - excludeS;
   const cpu = process.cpuUsage(startCpu);
   const result = {
     ...fields,
@@ -73,6 +75,28 @@ if (mode === 'floor') {
   const summary = await ingestStream(ingestor, createReadStream(file!));
   report({ events: summary.lines, accepted: summary.accepted, rejected: summary.rejected }, start, startCpu);
   await store.close();
+} else if (mode === 'duckdb') {
+  // The peer: raw events into DuckDB (in memory, its default threads), then one exact query.
+  // Imported here only: a devDependency the product never loads.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
+  await db.run(`CREATE TABLE events AS SELECT * FROM read_json(${sqlString(file!)}, format = 'newline_delimited', union_by_name = true)`);
+  const loadMs = performance.now();
+  const events = Number((await db.runAndReadAll('SELECT count(*) FROM events')).getRows()[0]![0]);
+  report({ events }, start, startCpu, (performance.now() - loadMs) / 1000);
+  const q0 = performance.now();
+  // One exact query: per day (Asia/Shanghai) and event type the count, plus distinct active users.
+  await db.runAndReadAll(
+    `SELECT day, count(*) FILTER (WHERE type = 'msg.c2c') AS c2c, count(*) FILTER (WHERE type = 'user.login') AS logins,
+            count(DISTINCT "user") FILTER (WHERE type = 'user.login') AS active, count(*) AS total
+       FROM (SELECT *, strftime(timezone('Asia/Shanghai', to_timestamp("time" / 1000)), '%Y%m%d') AS day FROM events)
+      GROUP BY day ORDER BY day`,
+  );
+  process.stdout.write(`query ${(performance.now() - q0) / 1000}\n`);
+  db.closeSync();
 } else {
-  throw new Error('usage: ingest-child.js floor|readline-floor FILE | pipeline FILE DB_URL SDKAPPID TIMEZONE');
+  throw new Error('usage: ingest-child.js floor|readline-floor|duckdb FILE | pipeline FILE DB_URL SDKAPPID TIMEZONE');
 }

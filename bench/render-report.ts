@@ -11,6 +11,8 @@ function loadRow(r: LoadResult, plainRps?: number): string[] {
     formatMs(r.p50Ms),
     formatMs(r.p99Ms),
     cores(r.serverCores),
+    // CPU per answer holds up better than req/s on a machine shared with other work.
+    Number.isFinite(r.serverCores) && r.rps > 0 ? `${((r.serverCores * 1e6) / r.rps).toFixed(0)} µs` : '–',
     cores(r.clientCores),
   ];
 }
@@ -30,17 +32,29 @@ function ingestRow(r: IngestRun, floor?: IngestRun): string[] {
 export function renderReport(report: BenchReport): string {
   const out: string[] = [];
   const m = report.machine;
-  out.push(`imstats benchmark${report.quick ? ' (--quick)' : ''}, ${report.finishedAt}: ${m.cpus} × ${m.cpuModel}, ${formatMB(m.totalMemBytes)} RAM, Node ${m.node}`);
+  out.push(
+    `imstats benchmark${report.quick ? ' (--quick)' : ''}, ${report.finishedAt}: ${m.cpus} × ${m.cpuModel}, ${formatMB(m.totalMemBytes)} RAM, Node ${m.node}, ${m.platform}` +
+      (m.loadAverage ? `; load average ${m.loadAverage.start.toFixed(2)} at the start, ${m.loadAverage.end.toFixed(2)} at the end (other work on the machine)` : ''),
+  );
 
   const g = report.getappinfo;
   if (g) {
     const r = g.reused;
+    const u = g.unpinned;
     out.push(
       '',
-      `getappinfo: full 30-day, 32-field answer (${formatCount(r.answerBytes)} bytes), autocannon on loopback, ${r.connections} connections, ${formatSeconds(r.durationS)} per row; CPU in cores`,
+      `getappinfo: full 30-day, 32-field answer (${formatCount(r.answerBytes)} bytes), autocannon in its own process on loopback, ${r.connections} connections, ${formatSeconds(r.durationS)} per row; pinned = server on core 0, load generator on core 1 (taskset); "vs plain" against the plain server placed the same way; CPU in cores`,
       formatTable(
-        [{ header: 'case' }, { header: 'req/s', align: 'right' }, { header: 'vs plain', align: 'right' }, { header: 'p50', align: 'right' }, { header: 'p99', align: 'right' }, { header: 'server CPU', align: 'right' }, { header: 'client CPU', align: 'right' }],
-        [loadRow(g.plain), loadRow(g.reused, g.plain.rps), loadRow(g.perCall, g.plain.rps), loadRow(g.thousandApps, g.plain.rps)],
+        [{ header: 'case' }, { header: 'req/s', align: 'right' }, { header: 'vs plain', align: 'right' }, { header: 'p50', align: 'right' }, { header: 'p99', align: 'right' }, { header: 'server CPU', align: 'right' }, { header: 'server CPU/answer', align: 'right' }, { header: 'client CPU', align: 'right' }],
+        [
+          loadRow(g.plain),
+          loadRow(g.reused, g.plain.rps),
+          loadRow(g.perCall, g.plain.rps),
+          loadRow(g.thousandApps, g.plain.rps),
+          loadRow(g.uncached, g.plain.rps),
+          loadRow(u.plain),
+          loadRow(u.reused, u.plain.rps),
+        ],
       ),
     );
   }
@@ -52,7 +66,7 @@ export function renderReport(report: BenchReport): string {
       `Ingestion: ${formatCount(i.pipeline.events)} simulated events, ${formatMB(i.pipeline.bytes)} of NDJSON, one child process per row; CPU in cores`,
       formatTable(
         [{ header: 'case' }, { header: 'events/s', align: 'right' }, { header: 'vs floor', align: 'right' }, { header: 'time', align: 'right' }, { header: 'peak RSS', align: 'right' }, { header: 'CPU', align: 'right' }],
-        [ingestRow(i.floor), ...(i.readlineFloor ? [ingestRow(i.readlineFloor, i.floor)] : []), ingestRow(i.pipeline, i.floor)],
+        [ingestRow(i.floor), ...(i.readlineFloor ? [ingestRow(i.readlineFloor, i.floor)] : []), ingestRow(i.pipeline, i.floor), ...(i.duckdb ? [ingestRow(i.duckdb, i.floor)] : [])],
       ),
     );
   }

@@ -45,6 +45,20 @@ export class AppCache {
   get(sdkappid: number): Promise<App | undefined> {
     const entry = this.#entries.get(sdkappid);
     if (entry !== undefined && this.#clock() < entry.expiresAt) return Promise.resolve(entry.app);
+    return this.#loadShared(sdkappid);
+  }
+
+  /**
+   * The app (or undefined when it does not exist) when the cache can answer now, else a promise
+   * as from get(): the hot path stays synchronous for cached apps, with no promise or microtask.
+   */
+  getNow(sdkappid: number): App | undefined | Promise<App | undefined> {
+    const entry = this.#entries.get(sdkappid);
+    if (entry !== undefined && this.#clock() < entry.expiresAt) return entry.app;
+    return this.#loadShared(sdkappid);
+  }
+
+  #loadShared(sdkappid: number): Promise<App | undefined> {
     let loading = this.#loading.get(sdkappid);
     if (loading === undefined) {
       loading = this.#load(sdkappid);

@@ -1,4 +1,4 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
+import type { FastifyRequest, preHandlerHookHandler, RouteOptions } from 'fastify';
 import { UserSigError } from '../usersig/index.js';
 import { ApiError } from './error-codes.js';
 import { queryParams, userSigParam } from './query-params.js';
@@ -71,9 +71,23 @@ const USERSIG_PRE_HANDLERS = new WeakSet<object>();
  * `fastify.post(url, { preHandler: requireUserSig(ctx) }, handler)`. It runs `authenticate`
  * and sets the caller that `callerOf(request)` returns.
  */
-export function requireUserSig(ctx: RestContext): preHandlerAsyncHookHandler {
-  const handler: preHandlerAsyncHookHandler = async (request) => {
-    request.imstatsCaller = await authenticate(ctx, request);
+export function requireUserSig(ctx: RestContext): preHandlerHookHandler {
+  // Callback style, synchronous for a cached app: no promise or microtask on the hot path.
+  const handler: preHandlerHookHandler = (request, _reply, done) => {
+    let caller: Caller | Promise<Caller>;
+    try {
+      caller = authenticate(ctx, request);
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (!(caller instanceof Promise)) {
+      request.imstatsCaller = caller;
+      return done();
+    }
+    caller.then((c) => {
+      request.imstatsCaller = c;
+      done();
+    }, done);
   };
   USERSIG_PRE_HANDLERS.add(handler);
   return handler;

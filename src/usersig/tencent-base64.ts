@@ -12,7 +12,8 @@ export function encodeTencentBase64(bytes: Uint8Array): string {
  * wrong padding, or an impossible length — Node's own decoder would silently skip those.
  */
 export function decodeTencentBase64(text: string): Buffer | undefined {
-  const standard = text.replace(/[*\-_]/g, (c) => TO_STANDARD[c]!);
+  // Three plain replaceAll calls cost a fraction of one regex replace with a callback per match.
+  const standard = text.replaceAll('*', '+').replaceAll('-', '/').replaceAll('_', '=');
   const match = /^([A-Za-z0-9+/]*)(={0,2})$/.exec(standard);
   if (match === null) return undefined;
   const body = match[1]!;
@@ -24,4 +25,3 @@ export function decodeTencentBase64(text: string): Buffer | undefined {
 }
 
 const TO_TENCENT: Readonly<Record<string, string>> = { '+': '*', '/': '-', '=': '_' };
-const TO_STANDARD: Readonly<Record<string, string>> = { '*': '+', '-': '/', _: '=' };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { verifyUserSig, type VerifiedUserSig, type VerifyUserSigOptions } from './verify-usersig.js';
 
 /** The check the cache falls back to; verifyUserSig unless a test injects another. */
@@ -89,12 +89,8 @@ export class VerifiedUserSigCache {
 }
 
 function cacheKeyOf(options: VerifyUserSigOptions): string {
-  // Length prefixes keep the parts unambiguous whatever characters the key or token hold.
-  const key = Buffer.from(options.key, 'utf8');
-  return createHash('sha256')
-    .update(`${options.sdkappid}\n${key.length}\n`)
-    .update(key)
-    .update('\n')
-    .update(options.token, 'utf8')
-    .digest('base64');
+  // Length prefixes keep the parts unambiguous whatever characters the key or token hold (the
+  // key's length in UTF-16 units: the text is hashed as one string). One-shot hashing costs a
+  // fraction of a Hash object's four calls, and this runs on every authenticated call.
+  return hash('sha256', `${options.sdkappid}\n${options.key.length}\n${options.key}\n${options.token}`, 'base64');
 }
