@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   // Our extension (events.md section 2): a Tencent-format callback for an app that has a callback token.
   CALLBACK_BAD_SIGN: { code: 70060, info: 'callback Sign is missing or is not hex(sha256(token + RequestTime))' },
   CALLBACK_BAD_REQUEST_TIME: { code: 70061, info: 'callback RequestTime is missing, not Unix seconds, or more than 5 minutes off' },
+  // Our extension (console.md): a console-token call whose token is absent, unknown, revoked or expired.
+  CONSOLE_TOKEN_INVALID: { code: 70080, info: 'console token is missing, unknown, revoked or expired' },
   // Tencent's common code for an unexpected server fault; answered with HTTP 200 like every outcome.
   INTERNAL_ERROR: { code: 70500, info: 'internal server error; please retry' },
 } as const satisfies Record<string, { code: number; info: string }>;

@@ -6,6 +6,7 @@ import type { VerifiedUserSigCache } from '../usersig/index.js';
 import type { AppCache } from './app-cache.js';
 import type { AnswerCache } from './answer-cache.js';
 import type { Ingestor } from '../ingest/ingestor.js';
+import type { ConsoleToken, TokensRepo } from '../tokens/tokens-repo.js';
 
 /**
  * What every /v4 route plugin receives as its options: the services behind the API, built once
@@ -24,6 +25,8 @@ export interface RestContext {
   readonly frequency: FrequencyLimiter;
   /** Brake on clients (by IP) with repeated UserSig failures. */
   readonly brake: FailureBrake;
+  /** Read-only console tokens (Authorization: Bearer), read on every token call (no cache). */
+  readonly tokens: TokensRepo;
   /** Milliseconds clock; tests pass a fake one. */
   readonly nowMs: () => number;
   /** Days back from today a report may reach (StartDate); default 35. */
@@ -34,6 +37,8 @@ export interface RestContext {
 export interface Caller {
   readonly app: App;
   readonly identifier: string;
+  /** Set when the caller signed in with a console token (identifier is then `token:<id>`). */
+  readonly token?: ConsoleToken;
 }
 
 /**
@@ -45,6 +50,8 @@ export interface RestRouteConfig {
   readonly auth?: 'usersig' | 'none';
   /** Count calls against the per-app frequency limit (60007); default true. Ignored when auth is `none`. */
   readonly frequencyLimit?: boolean;
+  /** Accept a read-only console token (`Authorization: Bearer`) as well as a UserSig; default false (refused, 60010). */
+  readonly consoleToken?: boolean;
   /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */
   readonly maxBodyBytes?: number;
 }

@@ -6,6 +6,7 @@ import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from './envelope.js';
 import { rawBodyParser, type RawBodyParserOptions } from './raw-body.js';
 import type { RestContext } from './rest-context.js';
 import { REST_ROUTES } from './routes/index.js';
+import { refuseTokenWhereNotAccepted } from '../tokens/authenticate-token.js';
 
 export interface RestPluginOptions {
   readonly context: RestContext;
@@ -29,6 +30,8 @@ export async function restPlugin(fastify: FastifyInstance, options: RestPluginOp
   fastify.addContentTypeParser('*', rawBodyParser(body));
 
   fastify.decorateRequest('imstatsCaller', null);
+  // Runs before every route's own pre-handlers, auth: 'none' routes (callbacks) included.
+  fastify.addHook('preHandler', refuseTokenWhereNotAccepted);
   fastify.addHook('onRoute', (route) => {
     if (route.config?.auth === 'none') return;
     const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];

@@ -12,6 +12,7 @@ import type { RestContext } from '../rest/rest-context.js';
 import { restPlugin } from '../rest/rest-plugin.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
+import { TokensRepo } from '../tokens/tokens-repo.js';
 import { DEFAULT_RETENTION_DAYS } from '../ingest/ingestor.js';
 import { pruneExpired } from '../store/retention.js';
 import type { Store } from '../store/store.js';
@@ -123,6 +124,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
     frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, clock: nowMs }),
     brake: new FailureBrake({ ...(config.brakeThreshold !== undefined ? { threshold: config.brakeThreshold } : {}), clock: nowMs }),
+    tokens: new TokensRepo(config.store),
     nowMs,
     retentionDays,
   };

@@ -92,6 +92,21 @@ export interface AppliedBatchesTable {
   applied_at: Int;
 }
 
+/** Read-only console tokens; only a SHA-256 of each token is kept (src/tokens/). */
+export interface ConsoleTokensTable {
+  id: string;
+  name: string;
+  /** Lowercase hex SHA-256 of the whole token. */
+  token_hash: string;
+  /** Null: an operator token that reads every app. */
+  sdkappid: Int | null;
+  /** Unix milliseconds, as every time below. */
+  created_at: Int;
+  expires_at: Int | null;
+  last_used_at: Int | null;
+  revoked_at: Int | null;
+}
+
 export interface Database {
   apps: AppsTable;
   app_admins: AppAdminsTable;
@@ -103,5 +118,6 @@ export interface Database {
   im_groups: ImGroupsTable;
   group_members: GroupMembersTable;
   applied_batches: AppliedBatchesTable;
+  console_tokens: ConsoleTokensTable;
 }
 

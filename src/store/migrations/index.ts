@@ -2,11 +2,13 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { initialMigration } from './001-initial.js';
+import { consoleTokensMigration } from './007-console-tokens.js';
 
 /** Migrations are code, named in the order they run. */
 function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
+    '007-console-tokens': consoleTokensMigration(dialect),
   };
 }
 
