@@ -19,6 +19,7 @@ import type { Store } from '../store/store.js';
 import { DEFAULT_USERSIG_CACHE_ENTRIES, VerifiedUserSigCache } from '../usersig/index.js';
 import { clientErrorHandler } from './client-error-handler.js';
 import { healthRoute } from './health-route.js';
+import { consoleRoute } from '../console/console-route.js';
 import { redactUrl } from './redact-url.js';
 
 /** getappinfo calls allowed per SDKAppID per second (Tencent's limit): 200. */
@@ -76,9 +77,9 @@ export interface AppConfig {
 
 /**
  * Builds the HTTP application without listening (tests use `inject()`; `listen()` serves it):
- * the Tencent-compatible `/v4` API (rest/rest-plugin.ts, routes in rest/routes/index.ts) and a
- * plain `GET /healthz`. Call `await app.ready()` or `listen(app)` before use; `app.close()` does
- * not close the store.
+ * the Tencent-compatible `/v4` API (rest/rest-plugin.ts, routes in rest/routes/index.ts), a
+ * plain `GET /healthz` and the console at `/console/` (console/console-route.ts). Call
+ * `await app.ready()` or `listen(app)` before use; `app.close()` does not close the store.
  */
 export function buildApp(config: AppConfig): FastifyInstance {
   const nowMs = config.nowMs ?? Date.now;
@@ -139,6 +140,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
 
   void app.register(compress, { threshold: config.compressThresholdBytes ?? 0, encodings: ['gzip', 'deflate'] });
   void app.register(healthRoute, { store: config.store });
+  void app.register(consoleRoute);
   void app.register(restPlugin, { context: ctx, body: { maxBytes: maxBodyBytes }, prefix: '/v4' });
   return app;
 }

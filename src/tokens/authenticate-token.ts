@@ -71,6 +71,6 @@ export async function authenticateToken(ctx: RestContext, request: FastifyReques
  * route that writes or administers) is refused with 60010 before the route or its own checks run.
  */
 export async function refuseTokenWhereNotAccepted(request: FastifyRequest): Promise<void> {
-  if (request.routeOptions.config.consoleToken === true || !hasBearer(request)) return;
+  if (request.is404 || request.routeOptions.config.consoleToken === true || !hasBearer(request)) return;
   throw new ApiError('NOT_ADMIN', `console tokens are read-only; ${request.method} ${request.routeOptions.url ?? request.url.split('?', 1)[0]} needs a UserSig`);
 }
