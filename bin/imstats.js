@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled from src/cli by `npm run build` (run by `npm install`).
+// Thin launcher: the CLI is compiled from src/cli to dist/src/cli by `npm run build` (run by `npm install`).
 import { spawn } from 'node:child_process';
-import { missingNodeFlags } from '../dist/cli/heap-limit.js';
+import { missingNodeFlags } from '../dist/src/cli/heap-limit.js';
 
 const args = process.argv.slice(2);
 const flags = missingNodeFlags(args, process.execArgv);
@@ -17,7 +17,7 @@ if (flags.length > 0) {
     else process.exit(code ?? 1);
   });
 } else {
-  const { main } = await import('../dist/cli/main.js');
+  const { main } = await import('../dist/src/cli/main.js');
   main(process.argv).catch((err) => {
     console.error(err instanceof Error ? err.message : String(err));
     process.exitCode = 1;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every compiled test file (dist/**/*.test.js) with node's built-in test runner.
+// Runs every compiled test file (dist/**/*.test.js: src/ beside the code, test/, bench/) with node's built-in test runner.
 // The databases the shared store suites run on come from IMSTATS_TEST_DATABASES
 // (comma-separated: sqlite, postgres, mysql; default sqlite). Extra arguments filter files by
 // substring: `npm test -- usersig rest`.

@@ -4,9 +4,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dayRange } from '../time/calendar-day.js';
-import { testDatabaseKinds } from '../testing/test-databases.js';
-import { pipelineHarness, type DayNumbers, type PipelineHarness } from '../testing/pipeline-harness.js';
-import { assertInvariants, deletionsByDay } from '../testing/metric-invariants.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
+import { pipelineHarness, type DayNumbers, type PipelineHarness } from '../../test/support/pipeline-harness.js';
+import { assertInvariants, deletionsByDay } from '../../test/support/metric-invariants.js';
 import { dayOfZone } from '../time/day-of.js';
 
 const NOW = Date.parse('2024-06-20T12:00:00Z');

@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { zeroCounters } from '../catalog/fields.js';
-import { testDatabaseKinds } from '../testing/test-databases.js';
-import { pipelineHarness, type DayNumbers, type PipelineHarness } from '../testing/pipeline-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
+import { pipelineHarness, type DayNumbers, type PipelineHarness } from '../../test/support/pipeline-harness.js';
 
 const APP = 1400000001;
 const NY_APP = 1400000002;

@@ -4,9 +4,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateEvents, simulationPlan, type SimulatedDay } from '../simulate/index.js';
-import { assertInvariants, deletionsByDay } from '../testing/metric-invariants.js';
-import { pipelineHarness, type DayNumbers, type PipelineHarness } from '../testing/pipeline-harness.js';
-import { testDatabaseKinds } from '../testing/test-databases.js';
+import { assertInvariants, deletionsByDay } from '../../test/support/metric-invariants.js';
+import { pipelineHarness, type DayNumbers, type PipelineHarness } from '../../test/support/pipeline-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
 import { dayOfZone } from '../time/day-of.js';
 import { weekday } from '../time/calendar-day.js';
 import type { ImEvent } from '../events/event.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
 import { decodeUserSig, DEFAULT_USERSIG_EXPIRE_SECONDS, verifyUserSig } from '../usersig/index.js';
 import { runCaptured, type CapturedRun } from './run-captured.js';
 

@@ -9,10 +9,10 @@ import { verifyUserSig } from '../usersig/index.js';
 
 // From dist/ (npm test, after `npm run build`) the real bin/imstats.js is spawned; from a
 // helper's isolated build directory a one-line wrapper imports that build's cli/main.js the way
-// bin/imstats.js imports dist/cli/main.js.
+// bin/imstats.js imports dist/src/cli/main.js.
 const here = dirname(fileURLToPath(import.meta.url));
-const fromDist = resolve(here, '..') === resolve(here, '..', '..', 'dist');
-const repo = resolve(here, '..', '..');
+const fromDist = resolve(here, '..', '..') === resolve(here, '..', '..', '..', 'dist');
+const repo = resolve(here, '..', '..', '..');
 
 interface Exited {
   readonly code: number | null;

@@ -8,7 +8,7 @@ import { dailyReport, defaultWindow } from '../report/daily-report.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
 import { openStore } from '../store/store.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
 import { runCaptured } from './run-captured.js';
 
 // 2025-01-15 12:00 in Asia/Shanghai: today is 20250115, the default window ends 20250114.

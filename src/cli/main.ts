@@ -13,10 +13,10 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerToken } from './commands/token.js';
 import { registerUserSig } from './commands/usersig.js';
 
-/** The version in package.json (two levels above this file in dist/ and in helpers' build directories). */
+/** The version in package.json (three levels above this file: dist/src/cli/main.js, also in helpers' build directories). */
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
 import { DEMO_SDKAPPID } from './demo-app.js';
 import { runCaptured, type CapturedRun } from './run-captured.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { COUNTED_FIELDS } from '../catalog/fields.js';
 import { simulateEvents, type SimulatedDay } from '../simulate/index.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
 import { runCaptured } from './run-captured.js';
 
 const NOW = Date.UTC(2025, 0, 15, 4, 0, 0); // today is 20250115 in Asia/Shanghai and in Europe/Paris

@@ -5,8 +5,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { consoleFieldsDocument } from './field-groups.js';
 
-/** The console's static files: `console/` at the package root (two levels above dist/console/). */
-export const CONSOLE_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
+/** The console's static files: `console/` at the package root (three levels above dist/src/console/). */
+export const CONSOLE_DIR = fileURLToPath(new URL('../../../console/', import.meta.url));
 /** uPlot's files as installed with the package (served, never fetched from a CDN). */
 const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot'));
 const UPLOT_FILES = new Set(['/uPlot.iife.min.js', '/uPlot.min.css']);

@@ -13,7 +13,7 @@ import { captureIo } from '../cli/capture-io.js';
 import { ensureDemoApp } from '../cli/demo-app.js';
 import { buildApp } from '../server/build-app.js';
 import { AppsRepo } from '../store/apps-repo.js';
-import { openTestStore } from '../testing/test-databases.js';
+import { openTestStore } from '../../test/support/test-databases.js';
 import type { Store } from '../store/store.js';
 import { TokensRepo } from '../tokens/tokens-repo.js';
 
@@ -21,7 +21,7 @@ import { TokensRepo } from '../tokens/tokens-repo.js';
 const CHROMIUM = process.env.IMSTATS_CHROMIUM ?? '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 /** Where each run writes its screenshots (gitignored; the README names it). */
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../../console-screenshots/', import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../console-screenshots/', import.meta.url));
 const SECOND_APP = 1400000777;
 const ZONE = 'Asia/Shanghai';
 

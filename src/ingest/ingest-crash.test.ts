@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppsRepo } from '../store/apps-repo.js';
 import { openStore } from '../store/store.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
 import { dayRange } from '../time/calendar-day.js';
 import { dailyReport } from '../report/daily-report.js';
 import { StatsRepo } from '../store/stats-repo.js';
 
-const CHILD = fileURLToPath(new URL('../testing/ingest-file-child.js', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../test/support/ingest-file-child.js', import.meta.url));
 const APP = 1400000077;
 const NOW = Date.parse('2024-06-20T12:00:00Z');
 const BATCH_LINES = 150;

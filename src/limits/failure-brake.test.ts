@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FailureBrake } from './failure-brake.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
 
 function fail(brake: FailureBrake, client: string, times: number): void {
   for (let i = 0; i < times; i++) brake.recordFailure(client);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FrequencyLimiter } from './frequency-limiter.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
 
 function takeMany(limiter: FrequencyLimiter, key: string, times: number): boolean[] {
   return Array.from({ length: times }, () => limiter.take(key));

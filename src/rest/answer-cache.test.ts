@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnswerCache } from './answer-cache.js';
-import { openRestHarness } from './rest-test-harness.js';
+import { openRestHarness } from '../../test/support/rest-test-harness.js';
 import type { App } from '../store/apps-repo.js';
 
 const app = { sdkappid: 1 } as App;

@@ -1,11 +1,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { fakeClock } from '../limits/fake-clock.js';
+import { fakeClock } from '../../test/support/fake-clock.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
-import { openTestStore, testDatabaseKinds } from '../testing/test-databases.js';
+import { openTestStore, testDatabaseKinds } from '../../test/support/test-databases.js';
 import { AppCache } from './app-cache.js';
 
 for (const kind of testDatabaseKinds()) {

@@ -1,8 +1,8 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { testDatabaseKinds } from '../testing/test-databases.js';
-import { VECTOR } from '../usersig/usersig-test-vectors.js';
-import { codeOf, envelopeOf, openRestHarness, SDKAPPID, type RestHarness } from './rest-test-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
+import { VECTOR } from '../../test/support/usersig-test-vectors.js';
+import { codeOf, envelopeOf, openRestHarness, SDKAPPID, type RestHarness } from '../../test/support/rest-test-harness.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`UserSig authentication on ${kind}`, () => {

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 import { authenticateToken, hasBearer } from '../tokens/authenticate-token.js';
 import { UserSigError } from '../usersig/index.js';
 import { ApiError } from './error-codes.js';
@@ -64,7 +64,34 @@ export async function authenticate(ctx: RestContext, request: FastifyRequest): P
   return { app, identifier: identifier! };
 }
 
-/** The caller set by authentication; a route with `auth: 'none'` has none. */
+const USERSIG_PRE_HANDLERS = new WeakSet<object>();
+
+/**
+ * The pre-handler of a UserSig-authenticated /v4 route, declared on the route:
+ * `fastify.post(url, { preHandler: requireUserSig(ctx) }, handler)`. It runs `authenticate`
+ * and sets the caller that `callerOf(request)` returns.
+ */
+export function requireUserSig(ctx: RestContext): preHandlerAsyncHookHandler {
+  const handler: preHandlerAsyncHookHandler = async (request) => {
+    request.imstatsCaller = await authenticate(ctx, request);
+  };
+  USERSIG_PRE_HANDLERS.add(handler);
+  return handler;
+}
+
+/**
+ * Whether a route declares how it is authenticated: `preHandler: requireUserSig(ctx)`, or
+ * `config: { auth: 'none' }` for a route that checks its callers itself. The /v4 plugin refuses
+ * to register a route that declares neither, so a new route cannot be open by accident.
+ */
+export function declaresAuth(route: RouteOptions): boolean {
+  if (route.config?.auth === 'none') return true;
+  const pre = route.preHandler;
+  const handlers = pre === undefined ? [] : Array.isArray(pre) ? pre : [pre];
+  return handlers.some((h) => USERSIG_PRE_HANDLERS.has(h));
+}
+
+/** The caller set by requireUserSig; a route with `auth: 'none'` has none. */
 export function callerOf(request: FastifyRequest): Caller {
   const caller = request.imstatsCaller;
   if (caller === null) throw new Error('route is not authenticated (config.auth is "none")');

@@ -8,7 +8,7 @@ import { SqliteStoreDialect } from '../store/dialects/sqlite/sqlite-dialect.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 import type { Store } from '../store/store.js';
 import { addDays } from '../time/calendar-day.js';
-import { codeOf, envelopeOf, openRestHarness, SDKAPPID, TODAY, type RestHarness } from './rest-test-harness.js';
+import { codeOf, envelopeOf, openRestHarness, SDKAPPID, TODAY, type RestHarness } from '../../test/support/rest-test-harness.js';
 
 // File-level faults (a removed, locked or altered database file) are SQLite's; the server-side
 // databases reach the same codes through the same StoreError mapping. Runs whatever

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ERROR_CODES } from './error-codes.js';
 import { errorTableCodes } from './error-table.js';
 
-const README = new URL('../../README.md', import.meta.url);
+const README = new URL('../../../README.md', import.meta.url);
 
 test('every code in ERROR_CODES has a README row, and every README row a code', () => {
   const readme = readFileSync(README, 'utf8');

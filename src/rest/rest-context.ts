@@ -33,7 +33,7 @@ export interface RestContext {
   readonly retentionDays: number;
 }
 
-/** The authenticated caller of a /v4 call, set by the auth pre-handler. */
+/** The authenticated caller of a /v4 call, set by requireUserSig. */
 export interface Caller {
   readonly app: App;
   readonly identifier: string;
@@ -46,9 +46,12 @@ export interface Caller {
  * `fastify.post('/imstats/callback', { config: { auth: 'none' } }, handler)`.
  */
 export interface RestRouteConfig {
-  /** `usersig` (default): the TLSSigAPIv2 checks of usersig.md; `none`: the route authenticates itself. */
-  readonly auth?: 'usersig' | 'none';
-  /** Count calls against the per-app frequency limit (60007); default true. Ignored when auth is `none`. */
+  /**
+   * `none`: the route checks its callers itself. Every other /v4 route declares
+   * `preHandler: requireUserSig(ctx)` (the TLSSigAPIv2 checks of usersig.md).
+   */
+  readonly auth?: 'none';
+  /** Count calls against the per-app frequency limit (60007); default true. Only with requireUserSig. */
   readonly frequencyLimit?: boolean;
   /** Accept a read-only console token (`Authorization: Bearer`) as well as a UserSig; default false (refused, 60010). */
   readonly consoleToken?: boolean;
@@ -59,7 +62,7 @@ export interface RestRouteConfig {
 declare module 'fastify' {
   interface FastifyContextConfig extends RestRouteConfig {}
   interface FastifyRequest {
-    /** Set by the /v4 auth pre-handler; null outside authenticated routes. */
+    /** Set by requireUserSig; null outside authenticated routes. */
     imstatsCaller: Caller | null;
   }
 }

@@ -1,8 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { testDatabaseKinds } from '../testing/test-databases.js';
-import { codeOf, envelopeOf, GETAPPINFO, openRestHarness, type RestHarness } from './rest-test-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
+import { codeOf, envelopeOf, GETAPPINFO, openRestHarness, type RestHarness } from '../../test/support/rest-test-harness.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`/v4 conventions on ${kind}`, () => {
@@ -81,6 +81,13 @@ for (const kind of testDatabaseKinds()) {
       const plain = await h.call({ body: '{}' });
       assert.equal(plain.headers['content-encoding'], undefined);
       assert.equal(JSON.parse(plain.body).ErrorCode, 0);
+    });
+
+    test('a malformed URL outside /v4 is plain HTTP 400, not the envelope', async () => {
+      const res = await h.app.inject({ method: 'GET', url: '/health%zz' });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json().ActionStatus, undefined);
+      assert.equal(res.json().code, 'FST_ERR_BAD_URL');
     });
 
     test('a malformed URL under /v4 is 60002 over HTTP 200', async () => {

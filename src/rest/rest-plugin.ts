@@ -1,22 +1,25 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate } from './authenticate.js';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { declaresAuth } from './authenticate.js';
 import { ApiError } from './error-codes.js';
 import { errorResponse } from './error-response.js';
 import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from './envelope.js';
 import { rawBodyParser, type RawBodyParserOptions } from './raw-body.js';
 import type { RestContext } from './rest-context.js';
-import { REST_ROUTES } from './routes/index.js';
+import { REST_ROUTES, type RestRoute } from './routes/index.js';
 import { refuseTokenWhereNotAccepted } from '../tokens/authenticate-token.js';
 
 export interface RestPluginOptions {
   readonly context: RestContext;
   readonly body?: RawBodyParserOptions;
+  /** The routes to serve; default REST_ROUTES (all of them). */
+  readonly routes?: readonly RestRoute[];
 }
 
 /**
  * Tencent's REST surface: register with `{ prefix: '/v4' }`. Encapsulated, so its error and
  * not-found handlers (Tencent's envelope, HTTP 200) and its catch-all body parser stay out of
- * plain HTTP routes such as /healthz. Routes come from routes/index.ts and get the RestContext.
+ * plain HTTP routes such as /healthz. Routes come from routes/index.ts and get the RestContext;
+ * each declares its authentication (requireUserSig or `auth: 'none'`).
  */
 export async function restPlugin(fastify: FastifyInstance, options: RestPluginOptions): Promise<void> {
   const { context: ctx, body } = options;
@@ -32,15 +35,11 @@ export async function restPlugin(fastify: FastifyInstance, options: RestPluginOp
   fastify.decorateRequest('imstatsCaller', null);
   // Runs before every route's own pre-handlers, auth: 'none' routes (callbacks) included.
   fastify.addHook('preHandler', refuseTokenWhereNotAccepted);
+  // Each route says how it is authenticated (see declaresAuth); this only refuses one that does not.
   fastify.addHook('onRoute', (route) => {
-    if (route.config?.auth === 'none') return;
-    const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-    route.preHandler = [
-      async (request: FastifyRequest) => {
-        request.imstatsCaller = await authenticate(ctx, request);
-      },
-      ...existing,
-    ];
+    if (!declaresAuth(route)) {
+      throw new Error(`/v4 route ${route.method} ${route.url} declares no authentication: add preHandler: requireUserSig(ctx), or config: { auth: 'none' } if it checks callers itself`);
+    }
   });
 
   // Fastify appends `; charset=utf-8` to JSON it serializes; Tencent answers plain `application/json`.
@@ -64,7 +63,7 @@ export async function restPlugin(fastify: FastifyInstance, options: RestPluginOp
     sendFailure(reply, err.code, err.message);
   });
 
-  for (const route of REST_ROUTES) await fastify.register(route, ctx);
+  for (const route of options.routes ?? REST_ROUTES) await fastify.register(route, ctx);
 }
 
 function sendFailure(reply: FastifyReply, code: number, info: string): void {

@@ -6,8 +6,8 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import { COUNTED_FIELDS, FIELD_NAMES } from '../catalog/fields.js';
 import { addDays } from '../time/calendar-day.js';
-import { testDatabaseKinds } from '../testing/test-databases.js';
-import { GETAPPINFO, openRestHarness, SDKAPPID, TODAY, type RestHarness } from './rest-test-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
+import { GETAPPINFO, openRestHarness, SDKAPPID, TODAY, type RestHarness } from '../../test/support/rest-test-harness.js';
 
 // One test per SDK surveyed in shared/spec/clients.md: the request it sends, and its own rule for
 // accepting the answer. Bodies, query quirks and headers are those the SDK's source produces.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openRestHarness } from '../rest/rest-test-harness.js';
+import { openRestHarness } from '../../test/support/rest-test-harness.js';
 
 test('logging: requests are logged with the UserSig redacted; database failures logged with their cause', async (t) => {
   const lines: string[] = [];

@@ -98,8 +98,10 @@ export function buildApp(config: AppConfig): FastifyInstance {
     bodyLimit: maxBodyBytes,
     trustProxy: config.trustProxy ?? false,
     clientErrorHandler,
-    // A malformed URL under /v4 is Tencent's 60002, still over HTTP 200.
-    frameworkErrors: (err, _request, reply) => {
+    // A malformed URL under /v4 is Tencent's 60002, still over HTTP 200; elsewhere (/healthz) it
+    // is plain HTTP: Fastify's own 400.
+    frameworkErrors: (err, request, reply) => {
+      if (!isV4Path(request.url)) return void (reply as FastifyReply).send(err);
       void (reply as FastifyReply)
         .code(200)
         .header('content-type', ENVELOPE_CONTENT_TYPE)
@@ -143,4 +145,9 @@ export function buildApp(config: AppConfig): FastifyInstance {
   void app.register(consoleRoute);
   void app.register(restPlugin, { context: ctx, body: { maxBytes: maxBodyBytes }, prefix: '/v4' });
   return app;
+}
+
+/** Whether a request path is under the Tencent-compatible /v4 prefix (its envelope's domain). */
+function isV4Path(url: string): boolean {
+  return /^\/+v4(?:[/?#]|$)/.test(url);
 }

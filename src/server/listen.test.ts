@@ -8,7 +8,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GETAPPINFO, openRestHarness, type RestHarness } from '../rest/rest-test-harness.js';
+import { GETAPPINFO, openRestHarness, type RestHarness } from '../../test/support/rest-test-harness.js';
 import { listen } from './listen.js';
 
 // What inject() cannot show: real sockets, address families, TLS, chunked bodies, keep-alive.

@@ -1,7 +1,8 @@
 import type { ImEvent } from '../events/event.js';
 import { addDays, type CalendarDay } from '../time/calendar-day.js';
 import { resolveOptions, type SimulateOptions } from './simulate-options.js';
-import { preRegisteredUsers, Simulator } from './simulator.js';
+import { preRegisteredUsers } from './simulated-ids.js';
+import { Simulator } from './simulator.js';
 import { zoneMidnight } from './zone-days.js';
 
 /**

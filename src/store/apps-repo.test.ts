@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppsRepo, AppError } from './apps-repo.js';
-import { testDatabaseKinds, openTestStore } from '../testing/test-databases.js';
+import { testDatabaseKinds, openTestStore } from '../../test/support/test-databases.js';
 import type { Store } from './store.js';
 
 for (const kind of testDatabaseKinds()) {

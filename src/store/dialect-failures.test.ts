@@ -15,8 +15,8 @@ import { PostgresStoreDialect } from './dialects/postgres/postgres-dialect.js';
 import type { StoreDialect } from './dialects/dialect.js';
 import { guard, StoreError } from './store-error.js';
 import { openStore, type Store } from './store.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../testing/test-databases.js';
-import { TcpProxy } from '../multinode/tcp-proxy.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
+import { TcpProxy } from '../../test/support/tcp-proxy.js';
 
 type Networked = 'postgres' | 'mysql';
 

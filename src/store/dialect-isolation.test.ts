@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 const ALLOWED = ['store/dialects/', 'store/database-url.ts', 'testing/'];
 /** Database and driver names as substrings (SqliteStoreDialect, isMysql, better-sqlite3, mysql2…); `pg` only as a whole word. */
 const NAME = /sqlite|postgres|mysql|mariadb|\bpg\b/i;

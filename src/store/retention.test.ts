@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pruneExpired } from './retention.js';
-import { pipelineHarness } from '../testing/pipeline-harness.js';
-import { testDatabaseKinds } from '../testing/test-databases.js';
+import { pipelineHarness } from '../../test/support/pipeline-harness.js';
+import { testDatabaseKinds } from '../../test/support/test-databases.js';
 
 const APP = 1400000055;
 const NOW = Date.parse('2024-06-20T12:00:00Z');

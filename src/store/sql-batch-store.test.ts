@@ -7,7 +7,7 @@ import { AppStateCache } from '../aggregate/app-state-cache.js';
 import type { NumberedValue } from '../events/parse-ndjson.js';
 import { Ingestor } from '../ingest/ingestor.js';
 import { dailyReport, type DayReport } from '../report/daily-report.js';
-import { openTestStore, testDatabaseKinds } from '../testing/test-databases.js';
+import { openTestStore, testDatabaseKinds } from '../../test/support/test-databases.js';
 import { AppsRepo } from './apps-repo.js';
 import { SqlBatchStore } from './sql-batch-store.js';
 import { StatsRepo } from './stats-repo.js';

@@ -8,9 +8,9 @@ import { dirname } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { runCaptured } from '../cli/run-captured.js';
-import { envelopeOf, openRestHarness, SDKAPPID, NOW_MS, type RestHarness } from '../rest/rest-test-harness.js';
+import { envelopeOf, openRestHarness, SDKAPPID, NOW_MS, type RestHarness } from '../../test/support/rest-test-harness.js';
 import { buildApp } from '../server/build-app.js';
-import { openTestStore, testDatabaseKinds } from '../testing/test-databases.js';
+import { openTestStore, testDatabaseKinds } from '../../test/support/test-databases.js';
 import { TokensRepo } from './tokens-repo.js';
 
 const OTHER_APP = 1400000300;

@@ -7,7 +7,7 @@ import { signUserSig, userSigSignedText } from './sign-usersig.js';
 import { decodeTencentBase64 } from './tencent-base64.js';
 import { verifyUserSig } from './verify-usersig.js';
 import { withOfficialNodeLibrary } from './official-node-usersig.js';
-import { VECTOR } from './usersig-test-vectors.js';
+import { VECTOR } from '../../test/support/usersig-test-vectors.js';
 
 const vectorOptions = {
   sdkappid: VECTOR.sdkappid,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseUserSigDocument } from './usersig-document.js';
 import { UserSigError } from './user-sig-error.js';
-import { VECTOR, vectorDocument } from './usersig-test-vectors.js';
+import { VECTOR, vectorDocument } from '../../test/support/usersig-test-vectors.js';
 
 function undecodable(json: string): void {
   assert.throws(

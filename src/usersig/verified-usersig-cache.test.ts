@@ -4,7 +4,7 @@ import { makeUserSig } from './make-usersig.js';
 import { UserSigError } from './user-sig-error.js';
 import { VerifiedUserSigCache } from './verified-usersig-cache.js';
 import { verifyUserSig, type VerifyUserSigOptions } from './verify-usersig.js';
-import { VECTOR } from './usersig-test-vectors.js';
+import { VECTOR } from '../../test/support/usersig-test-vectors.js';
 
 /** A cache whose real verifier is wrapped to count how often it runs. */
 function countingCache(maxEntries?: number): { cache: VerifiedUserSigCache; calls: () => number } {

@@ -9,7 +9,7 @@ import { decodeTencentBase64, encodeTencentBase64 } from './tencent-base64.js';
 import { UserSigError, type UserSigFailure } from './user-sig-error.js';
 import { verifyUserSig, type VerifyUserSigOptions } from './verify-usersig.js';
 import { withOfficialNodeLibrary } from './official-node-usersig.js';
-import { VECTOR, tokenOfDocument, tokenOfText, vectorDocument } from './usersig-test-vectors.js';
+import { VECTOR, tokenOfDocument, tokenOfText, vectorDocument } from '../../test/support/usersig-test-vectors.js';
 
 const NOW = VECTOR.time + 1000;
 

@@ -1,8 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addDays } from '../../time/calendar-day.js';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
-import { envelopeOf, openRestHarness, TODAY, type RestHarness } from '../rest-test-harness.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
+import { envelopeOf, openRestHarness, TODAY, type RestHarness } from '../../../test/support/rest-test-harness.js';
 
 /** [body, what ErrorInfo must mention]: each is a 130001. */
 const BAD_BODIES: ReadonlyArray<readonly [string | Buffer, RegExp]> = [

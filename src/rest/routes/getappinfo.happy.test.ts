@@ -2,8 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { FIELD_NAMES } from '../../catalog/fields.js';
 import { addDays } from '../../time/calendar-day.js';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
-import { envelopeOf, openRestHarness, NOW_MS, TODAY, type RestHarness } from '../rest-test-harness.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
+import { envelopeOf, openRestHarness, NOW_MS, TODAY, type RestHarness } from '../../../test/support/rest-test-harness.js';
 
 const sortedCopy = (names: readonly string[]) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 

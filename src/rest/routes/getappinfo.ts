@@ -2,7 +2,7 @@ import type { FieldName } from '../../catalog/fields.js';
 import { appToday, dailyReport, defaultWindow, type DayRange, type DayReport } from '../../report/daily-report.js';
 import type { App } from '../../store/apps-repo.js';
 import { addDays } from '../../time/calendar-day.js';
-import { callerOf } from '../authenticate.js';
+import { callerOf, requireUserSig } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
 import { successEnvelope } from '../envelope.js';
 import { rawBodyOf } from '../raw-body.js';
@@ -16,7 +16,7 @@ import { GETAPPINFO_RESPONSE_SCHEMA } from './getappinfo-response-schema.js';
  * within the retention window, today included.
  */
 export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
-  fastify.post('/openconfigsvr/getappinfo', { schema: { response: GETAPPINFO_RESPONSE_SCHEMA }, config: { consoleToken: true } }, async (request, reply) => {
+  fastify.post('/openconfigsvr/getappinfo', { preHandler: requireUserSig(ctx), schema: { response: GETAPPINFO_RESPONSE_SCHEMA }, config: { consoleToken: true } }, async (request, reply) => {
     const { app } = callerOf(request);
     const asked = parseGetAppInfoRequest(rawBodyOf(request));
     const nowMs = ctx.nowMs();

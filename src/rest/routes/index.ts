@@ -8,8 +8,9 @@ import { tencentCallbackRoute } from './tencent-callback.js';
 /**
  * A /v4 route: a Fastify plugin registered under the `/v4` prefix (so it declares
  * `/openconfigsvr/getappinfo`, not `/v4/openconfigsvr/getappinfo`) with the RestContext as its
- * options. It inherits the envelope error handler, the raw-body parser and, unless its route
- * config says `auth: 'none'`, UserSig authentication (`callerOf(request)` gives the caller).
+ * options. It inherits the envelope error handler and the raw-body parser, and declares its
+ * authentication: `preHandler: requireUserSig(ctx)` (then `callerOf(request)` gives the caller)
+ * or `config: { auth: 'none' }`; the plugin refuses a route that declares neither.
  * Throw ApiError for business failures.
  */
 export type RestRoute = FastifyPluginAsync<RestContext>;

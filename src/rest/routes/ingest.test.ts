@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GETAPPINFO, NOW_MS, openRestHarness, type RestHarness } from '../rest-test-harness.js';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
+import { GETAPPINFO, NOW_MS, openRestHarness, type RestHarness } from '../../../test/support/rest-test-harness.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
 
 const INGEST = '/v4/imstats/ingest';
 /** 2024-06-14 10:00 in Asia/Shanghai: yesterday for the harness clock. */

@@ -1,5 +1,5 @@
 import { parseEventsBody } from '../../events/parse-ndjson.js';
-import { callerOf } from '../authenticate.js';
+import { callerOf, requireUserSig } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
 import { rawBodyOf, utf8Text } from '../raw-body.js';
 import type { RestRoute } from './index.js';
@@ -16,7 +16,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
  * broke while committing (130010), where it may have been — so retry with the same key.
  */
 export const ingestRoute: RestRoute = async (fastify, ctx) => {
-  fastify.post('/imstats/ingest', { config: { frequencyLimit: false } }, async (request) => {
+  fastify.post('/imstats/ingest', { preHandler: requireUserSig(ctx), config: { frequencyLimit: false } }, async (request) => {
     const { app } = callerOf(request);
     const text = utf8Text(rawBodyOf(request));
     const key = request.headers['idempotency-key'];

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { offlinePushBody, offlinePushEvent } from '../../events/adapters/tencent-callback/tencent-callback-samples.js';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
+import { offlinePushBody, offlinePushEvent } from '../../../test/support/tencent-callback-samples.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
 import { ERROR_CODES } from '../error-codes.js';
-import { NOW_MS, openRestHarness, SDKAPPID, type RestHarness } from '../rest-test-harness.js';
+import { NOW_MS, openRestHarness, SDKAPPID, type RestHarness } from '../../../test/support/rest-test-harness.js';
 import { MAX_CALLBACK_BODY_BYTES } from './tencent-callback.js';
-import { at, CALLBACK_PATH, dayNumbers, postCallback, type PostedCallback } from './tencent-callback-day.js';
+import { at, CALLBACK_PATH, dayNumbers, postCallback, type PostedCallback } from '../../../test/support/tencent-callback-day.js';
 
 type Answer = { ActionStatus: string; ErrorCode: number; ErrorInfo: string };
 const DISABLED_APP = 1400000777;

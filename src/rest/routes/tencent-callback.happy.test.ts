@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
-import { NOW_MS, openRestHarness, type RestHarness } from '../rest-test-harness.js';
-import { dayNumbers, dayOfCallbacks, expectedDay, postCallback, type PostedCallback } from './tencent-callback-day.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
+import { NOW_MS, openRestHarness, type RestHarness } from '../../../test/support/rest-test-harness.js';
+import { dayNumbers, dayOfCallbacks, expectedDay, postCallback, type PostedCallback } from '../../../test/support/tencent-callback-day.js';
 
 const OK = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { testDatabaseKinds } from '../../testing/test-databases.js';
+import { testDatabaseKinds } from '../../../test/support/test-databases.js';
 import { ERROR_CODES } from '../error-codes.js';
-import { KEY, NOW_MS, openRestHarness, type RestHarness } from '../rest-test-harness.js';
-import { at, dayNumbers, dayOfCallbacks, postCallback, type PostedCallback } from './tencent-callback-day.js';
+import { KEY, NOW_MS, openRestHarness, type RestHarness } from '../../../test/support/rest-test-harness.js';
+import { at, dayNumbers, dayOfCallbacks, postCallback, type PostedCallback } from '../../../test/support/tencent-callback-day.js';
 
 const TOKEN = 'a3f1c29d8e7b6a5f4e3d2c1b0a998877';
 const SIGNED_APP = 1400000555;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CALLBACK_TRANSLATORS } from './callback-translators.js';
 import { translateCallback } from './translate-callback.js';
-import { c2cAfterSendBody, groupAfterSendBody, T0_MS } from './tencent-callback-samples.js';
+import { c2cAfterSendBody, groupAfterSendBody, T0_MS } from '../../../../test/support/tencent-callback-samples.js';
 
 const APP = 1400000005;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallbackTranslation, TranslatedCallback } from './callback-translation.js';
 import { translateCallback } from './translate-callback.js';
-import { offlinePushBody, offlinePushEvent, T0_MS, T0_S } from './tencent-callback-samples.js';
+import { offlinePushBody, offlinePushEvent, T0_MS, T0_S } from '../../../../test/support/tencent-callback-samples.js';
 
 const APP = 1400000004;
 const ARRIVAL = T0_MS + 60_000;

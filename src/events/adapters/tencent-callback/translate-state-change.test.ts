@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { translateCallback } from './translate-callback.js';
 import type { CallbackInput, CallbackTranslation, TranslatedCallback } from './callback-translation.js';
-import { stateChangeBody, T0_MS } from './tencent-callback-samples.js';
+import { stateChangeBody, T0_MS } from '../../../../test/support/tencent-callback-samples.js';
 
 const APP = 1400000000;
 const ARRIVAL = T0_MS + 60_000;

@@ -1,5 +1,5 @@
 // Tests only: the `imstats` executable (what bin/imstats.js runs), from this build's output, so a
 // test can spawn the real `imstats serve` next to the code it tests.
-import { main } from '../cli/main.js';
+import { main } from '../../src/cli/main.js';
 
 await main(process.argv);

@@ -3,12 +3,12 @@
 //   node ingest-child.js floor FILE                                read lines, JSON.parse each, nothing else
 //   node ingest-child.js readline-floor FILE                       the same through node:readline
 //   node ingest-child.js pipeline FILE DB_URL SDKAPPID TIMEZONE    ingestStream into a fresh database
-import { ingestorForStore } from '../ingest/ingestor-for-store.js';
+import { ingestorForStore } from '../src/ingest/ingestor-for-store.js';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ingestStream } from '../ingest/ingest-stream.js';
-import { AppsRepo } from '../store/apps-repo.js';
-import { openStore } from '../store/store.js';
+import { ingestStream } from '../src/ingest/ingest-stream.js';
+import { AppsRepo } from '../src/store/apps-repo.js';
+import { openStore } from '../src/store/store.js';
 
 const [mode, file, dbUrl, sdkappid, timezone] = process.argv.slice(2);
 const bytes = statSync(file!).size;

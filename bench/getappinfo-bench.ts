@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeUserSig } from '../usersig/index.js';
-import { openStore } from '../store/store.js';
+import { makeUserSig } from '../src/usersig/index.js';
+import { openStore } from '../src/store/store.js';
 import { BenchChild } from './bench-child.js';
 import type { LoadResult } from './bench-report.js';
 import { getAppInfoPath, runLoad, type LoadSpec, type ServerUnderTest } from './getappinfo-load.js';

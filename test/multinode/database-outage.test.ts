@@ -6,20 +6,20 @@
 // its retry with the same id applies it exactly once: the end numbers equal a run without outage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Ingestor, type IngestResult } from '../ingest/ingestor.js';
-import { dailyReport, type DayReport } from '../report/daily-report.js';
-import { AppsRepo, type App } from '../store/apps-repo.js';
-import { SqlBatchStore } from '../store/sql-batch-store.js';
-import { StatsRepo } from '../store/stats-repo.js';
-import { StoreError } from '../store/store-error.js';
-import { openStore, type Store } from '../store/store.js';
-import { createTestDatabase, testDatabaseKinds } from '../testing/test-databases.js';
-import { addDays } from '../time/calendar-day.js';
-import { dayOfZone } from '../time/day-of.js';
+import { Ingestor, type IngestResult } from '../../src/ingest/ingestor.js';
+import { dailyReport, type DayReport } from '../../src/report/daily-report.js';
+import { AppsRepo, type App } from '../../src/store/apps-repo.js';
+import { SqlBatchStore } from '../../src/store/sql-batch-store.js';
+import { StatsRepo } from '../../src/store/stats-repo.js';
+import { StoreError } from '../../src/store/store-error.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { createTestDatabase, testDatabaseKinds } from '../support/test-databases.js';
+import { addDays } from '../../src/time/calendar-day.js';
+import { dayOfZone } from '../../src/time/day-of.js';
 import { Child, imstatsServe, serverUrl } from './child.js';
 import { getAppInfo } from './getappinfo-client.js';
 import { multinodeEvents } from './multinode-events.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 const APP = 1400000666;
 const KEY = 'b'.repeat(64);

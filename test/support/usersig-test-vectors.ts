@@ -1,6 +1,6 @@
 // Test vectors from shared/spec/usersig.md plus helpers to build hand-made tokens; used by tests only.
 import { deflateSync } from 'node:zlib';
-import { encodeTencentBase64 } from './tencent-base64.js';
+import { encodeTencentBase64 } from '../../src/usersig/tencent-base64.js';
 
 export const VECTOR = {
   sdkappid: 1400000000,

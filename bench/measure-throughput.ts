@@ -1,12 +1,12 @@
 /**
  * Measures how fast the simulator produces events (not a test: timings belong in benchmarks).
- * Run after a build: `node dist/simulate/measure-throughput.js [users] [days] [seed]`.
+ * Run after a build: `node dist/bench/measure-throughput.js [users] [days] [seed]`.
  * Prints events/s for generation alone, generation + NDJSON text, and writeNdjson to /dev/null.
  */
 import { createWriteStream } from 'node:fs';
-import { simulateEvents } from './simulate-events.js';
-import type { SimulateOptions } from './simulate-options.js';
-import { ndjsonChunks, writeNdjson } from './write-ndjson.js';
+import { simulateEvents } from '../src/simulate/simulate-events.js';
+import type { SimulateOptions } from '../src/simulate/simulate-options.js';
+import { ndjsonChunks, writeNdjson } from '../src/simulate/write-ndjson.js';
 
 const [users = 100_000, days = 7, seed = 1] = process.argv.slice(2).map(Number);
 const options: SimulateOptions = { sdkappid: 1_400_000_000, users, days, seed, start: '20240603' };

@@ -3,14 +3,14 @@
 // after each committed one, then prints `done <summary JSON>`.
 // argv: database URL, file, lines per batch, now (Unix ms), pause after each batch (ms, default 0:
 // a sender that is not always sending; it lets a SQLite writer waiting on its busy timeout in).
-import { ingestorForStore } from '../ingest/ingestor-for-store.js';
+import { ingestorForStore } from '../../src/ingest/ingestor-for-store.js';
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
-import { ingestStream } from '../ingest/ingest-stream.js';
-import { AppsRepo } from '../store/apps-repo.js';
-import { openStore } from '../store/store.js';
+import { ingestStream } from '../../src/ingest/ingest-stream.js';
+import { AppsRepo } from '../../src/store/apps-repo.js';
+import { openStore } from '../../src/store/store.js';
 
 const [dbUrl, file, batchLines, nowMs, pauseMs] = process.argv.slice(2);
 

@@ -1,7 +1,7 @@
 // Tests only: one day of a small app as the Tencent IM callbacks its backend would post, built
 // from the documented body formats, with the getappinfo numbers that day must give.
 import type { LightMyRequestResponse } from 'fastify';
-import { COUNTED_FIELDS, type FieldName } from '../../catalog/fields.js';
+import { COUNTED_FIELDS, type FieldName } from '../../src/catalog/fields.js';
 import {
   c2cAfterSendBody,
   friendAddBody,
@@ -14,8 +14,8 @@ import {
   offlinePushBody,
   offlinePushEvent,
   stateChangeBody,
-} from '../../events/adapters/tencent-callback/tencent-callback-samples.js';
-import { SDKAPPID, type RestHarness } from '../rest-test-harness.js';
+} from './tencent-callback-samples.js';
+import { SDKAPPID, type RestHarness } from './rest-test-harness.js';
 
 export const CALLBACK_PATH = '/v4/imstats/callback';
 /** The day of the scenario: the harness's yesterday (Asia/Shanghai). */

@@ -1,11 +1,11 @@
-import { ingestorForStore } from '../ingest/ingestor-for-store.js';
-import { COUNTED_FIELDS, type CountedField } from '../catalog/fields.js';
-import type { NumberedValue } from '../events/parse-ndjson.js';
-import type { Ingestor, IngestBatchOptions, IngestResult } from '../ingest/ingestor.js';
-import { dailyReport } from '../report/daily-report.js';
-import { AppsRepo } from '../store/apps-repo.js';
-import { StatsRepo } from '../store/stats-repo.js';
-import type { Store } from '../store/store.js';
+import { ingestorForStore } from '../../src/ingest/ingestor-for-store.js';
+import { COUNTED_FIELDS, type CountedField } from '../../src/catalog/fields.js';
+import type { NumberedValue } from '../../src/events/parse-ndjson.js';
+import type { Ingestor, IngestBatchOptions, IngestResult } from '../../src/ingest/ingestor.js';
+import { dailyReport } from '../../src/report/daily-report.js';
+import { AppsRepo } from '../../src/store/apps-repo.js';
+import { StatsRepo } from '../../src/store/stats-repo.js';
+import type { Store } from '../../src/store/store.js';
 import { openTestStore, type TestDatabaseKind } from './test-databases.js';
 
 export type DayNumbers = Record<CountedField, number>;

@@ -1,10 +1,10 @@
 // A child process for crash tests: ingests an NDJSON file batch by batch, printing one line per
 // committed batch so the parent can kill it (SIGKILL) at a chosen moment.
-import { ingestorForStore } from '../ingest/ingestor-for-store.js';
+import { ingestorForStore } from '../../src/ingest/ingestor-for-store.js';
 import { createReadStream } from 'node:fs';
-import { ingestStream } from '../ingest/ingest-stream.js';
-import { AppsRepo } from '../store/apps-repo.js';
-import { openStore } from '../store/store.js';
+import { ingestStream } from '../../src/ingest/ingest-stream.js';
+import { AppsRepo } from '../../src/store/apps-repo.js';
+import { openStore } from '../../src/store/store.js';
 
 const [dbUrl, file, batchLines, nowMs] = process.argv.slice(2);
 const store = await openStore(dbUrl!);

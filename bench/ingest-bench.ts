@@ -1,11 +1,11 @@
 import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImEvent } from '../events/event.js';
-import { simulateEvents, writeNdjson } from '../simulate/index.js';
-import { addDays } from '../time/calendar-day.js';
-import { dayOfZone } from '../time/day-of.js';
+import type { ImEvent } from '../src/events/event.js';
+import { simulateEvents, writeNdjson } from '../src/simulate/index.js';
+import { addDays } from '../src/time/calendar-day.js';
+import { dayOfZone } from '../src/time/day-of.js';
 import { BenchChild } from './bench-child.js';
-import { INGEST_NODE_FLAGS } from '../cli/heap-limit.js';
+import { INGEST_NODE_FLAGS } from '../src/cli/heap-limit.js';
 import type { IngestRun } from './bench-report.js';
 
 /** The app the simulated events belong to. */

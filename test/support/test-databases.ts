@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createConnection } from 'mysql2/promise';
-import { openStore, type Store } from '../store/store.js';
+import { openStore, type Store } from '../../src/store/store.js';
 
 /** A database kind the shared suites can run on. */
 export type TestDatabaseKind = 'sqlite' | 'postgres' | 'mysql';

@@ -1,14 +1,14 @@
 // Shared set-up for the /v4 test suites (tests only): a real database, an app signed for with
 // Tencent's own Node library, a fake clock, and helpers to call and to seed statistics.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { zeroCounters, type Counters } from '../catalog/fields.js';
-import { fakeClock, type FakeClock } from '../limits/fake-clock.js';
-import { buildApp, type AppConfig } from '../server/build-app.js';
-import { AppsRepo } from '../store/apps-repo.js';
-import type { Store } from '../store/store.js';
-import { openTestStore, type TestDatabaseKind } from '../testing/test-databases.js';
-import { withOfficialNodeLibrary } from '../usersig/official-node-usersig.js';
-import { VECTOR } from '../usersig/usersig-test-vectors.js';
+import { zeroCounters, type Counters } from '../../src/catalog/fields.js';
+import { fakeClock, type FakeClock } from './fake-clock.js';
+import { buildApp, type AppConfig } from '../../src/server/build-app.js';
+import { AppsRepo } from '../../src/store/apps-repo.js';
+import type { Store } from '../../src/store/store.js';
+import { openTestStore, type TestDatabaseKind } from './test-databases.js';
+import { withOfficialNodeLibrary } from '../../src/usersig/official-node-usersig.js';
+import { VECTOR } from './usersig-test-vectors.js';
 
 /** 2024-06-15 12:00 in Asia/Shanghai (04:00 UTC): "now" for every suite. */
 export const NOW_MS = Date.UTC(2024, 5, 15, 4, 0, 0);

@@ -1,8 +1,8 @@
-import { COUNTED_FIELDS, NET_FIELDS } from '../catalog/fields.js';
-import { generateSecretKey } from '../store/apps-repo.js';
-import type { Store } from '../store/store.js';
-import { addDays } from '../time/calendar-day.js';
-import { dayOfZone } from '../time/day-of.js';
+import { COUNTED_FIELDS, NET_FIELDS } from '../src/catalog/fields.js';
+import { generateSecretKey } from '../src/store/apps-repo.js';
+import type { Store } from '../src/store/store.js';
+import { addDays } from '../src/time/calendar-day.js';
+import { dayOfZone } from '../src/time/day-of.js';
 
 /** First SDKAppID of the seeded apps (then +1, +2, …). */
 export const FIRST_BENCH_SDKAPPID = 1_400_100_001;

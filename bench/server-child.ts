@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../server/build-app.js';
-import { listen } from '../server/listen.js';
-import { openStore } from '../store/store.js';
+import { buildApp } from '../src/server/build-app.js';
+import { listen } from '../src/server/listen.js';
+import { openStore } from '../src/store/store.js';
 
 const [mode, a, b] = process.argv.slice(2);
 let close: () => Promise<void>;
