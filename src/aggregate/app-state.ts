@@ -9,6 +9,11 @@ export interface AppState {
   presenceClock: number;
   /** Distinct users with a live session, app-wide. */
   onlineUsers: number;
+  /**
+   * Per platform breakdown value (`iOS`, `Unknown`, …; see platformValue): distinct users with a
+   * live session on it. Absent = 0.
+   */
+  readonly platformOnline: Map<string, number>;
   /** Live platforms per user, for every loaded user (absent or empty = offline). */
   readonly sessions: Map<string, Set<string>>;
   /** True when `sessions` holds every live session of the app. */
@@ -54,6 +59,7 @@ function copyMapOfSets(m: Map<string, Set<string>>): Map<string, Set<string>> {
 export function cloneState(s: AppState): AppState {
   return {
     ...s,
+    platformOnline: new Map(s.platformOnline),
     sessions: copyMapOfSets(s.sessions),
     registered: new Set(s.registered),
     groups: new Set(s.groups),

@@ -2,7 +2,7 @@ import type { ImEvent } from '../events/event.js';
 import type { DayOf } from '../time/day-of.js';
 import { cloneState, diffState } from './app-state.js';
 import type { BatchStore } from './batch-store.js';
-import { crossesMidnight, reduceAppBatch } from './reduce-app-batch.js';
+import { crossesHour, reduceAppBatch } from './reduce-app-batch.js';
 import { stateNeeds } from './state-needs.js';
 
 export interface ApplyBatchOptions {
@@ -49,7 +49,7 @@ export async function applyBatch(store: BatchStore, events: readonly ImEvent[], 
     }
     for (const [sdkappid, appEvents] of apps) {
       const dayOf = options.dayOf(sdkappid);
-      const before = await tx.lockAndLoad(sdkappid, (clock) => stateNeeds(appEvents, crossesMidnight(appEvents, clock, dayOf)));
+      const before = await tx.lockAndLoad(sdkappid, (clock) => stateNeeds(appEvents, crossesHour(appEvents, clock, dayOf)));
       const state = cloneState(before);
       const tally = reduceAppBatch(appEvents, state, { dayOf, maxCarryDays: options.retentionDays });
       await tx.write(sdkappid, tally.buckets(), diffState(before, state), state);

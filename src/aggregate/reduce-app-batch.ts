@@ -1,8 +1,9 @@
-import type { ImEvent } from '../events/event.js';
+import { DEFAULT_PLATFORM, type ImEvent } from '../events/event.js';
 import { addDays } from '../time/calendar-day.js';
 import type { DayOf } from '../time/day-of.js';
 import type { AppState } from './app-state.js';
 import { GroupPresence } from './group-presence.js';
+import { COHORT_SET, PLATFORM_DIM_PREFIX, platformDim, platformValue, vendorDim } from './bucket-key.js';
 import { Tally } from './tally.js';
 
 export interface ReduceOptions {
@@ -21,8 +22,7 @@ export interface ReduceOptions {
 export function reduceAppBatch(events: readonly ImEvent[], state: AppState, options: ReduceOptions): Tally {
   const tally = new Tally();
   const { dayOf } = options;
-  let presenceDay = state.presenceClock > 0 ? dayOf.day(state.presenceClock) : '';
-
+  let presenceHour = state.presenceClock > 0 ? dayOf.hour(state.presenceClock) : '';
   const isOnline = (user: string) => (state.sessions.get(user)?.size ?? 0) > 0;
   const groupPresence = new GroupPresence(state);
   /** Replaces a group's members, keeping the online counts in step. */
@@ -36,51 +36,80 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
     }
     if (next.size > 0) state.members.set(group, next);
   };
-
-  /** Moves presence into `day`, counting the sessions carried over each midnight crossed. */
-  const advancePresenceTo = (day: string) => {
-    if (presenceDay === '' || day <= presenceDay) {
-      if (presenceDay === '') presenceDay = day;
+  /** True when another of the user's live platforms has the same breakdown value. */
+  const otherOnSameValue = (platforms: Set<string>, platform: string) => {
+    const value = platformValue(platform);
+    for (const p of platforms) if (p !== platform && platformValue(p) === value) return true;
+    return false;
+  };
+  const bumpPlatform = (platform: string, by: 1 | -1) => {
+    const value = platformValue(platform);
+    const n = (state.platformOnline.get(value) ?? 0) + by;
+    if (n > 0) state.platformOnline.set(value, n);
+    else state.platformOnline.delete(value);
+    return n;
+  };
+  /**
+   * Moves presence to `time`, counting the sessions carried over each hour boundary crossed (and,
+   * at the first hour of a day, over midnight): they are online at the start of that bucket.
+   */
+  const advancePresenceTo = (hour: string, time: number) => {
+    if (presenceHour === '' || hour <= presenceHour) {
+      if (presenceHour === '') presenceHour = hour;
       return;
     }
-    const oldest = addDays(day, -options.maxCarryDays);
-    for (let d = addDays(presenceDay, 1); d <= day; d = addDays(d, 1)) {
-      if (d < oldest || state.onlineUsers === 0) continue;
-      tally.peak(d, 'MaxOnlineNum', state.onlineUsers);
-      for (const [user, platforms] of state.sessions) if (platforms.size > 0) tally.member(d, 'ActiveUserNum', user);
+    if (state.onlineUsers > 0) {
+      const oldest = addDays(hour.slice(0, 8), -options.maxCarryDays);
+      let previousDay = presenceHour.slice(0, 8);
+      for (const h of dayOf.hoursAfter(state.presenceClock, time)) {
+        const day = h.slice(0, 8);
+        const scope = day !== previousDay ? 'both' : 'hour';
+        previousDay = day;
+        if (day < oldest) continue;
+        tally.peak(h, 'MaxOnlineNum', state.onlineUsers, undefined, scope);
+        for (const [value, n] of state.platformOnline) tally.peak(h, 'MaxOnlineNum', n, PLATFORM_DIM_PREFIX + value, scope);
+        for (const [user, platforms] of state.sessions) {
+          for (const p of platforms) tally.member(h, 'ActiveUserNum', user, platformDim(p), scope);
+        }
+      }
     }
-    presenceDay = day;
+    presenceHour = hour;
   };
 
   for (const e of events) {
-    const day = dayOf.day(e.time);
+    const hour = dayOf.hour(e.time);
     const live = e.time >= state.presenceClock;
     if (live) {
-      advancePresenceTo(day);
+      advancePresenceTo(hour, e.time);
       state.presenceClock = e.time;
     }
     switch (e.type) {
       case 'user.login': {
-        tally.add(day, 'LoginTimes');
-        tally.member(day, 'LoginUserNum', e.user);
-        tally.member(day, 'ActiveUserNum', e.user);
+        const dim = platformDim(e.platform);
+        tally.add(hour, 'LoginTimes', 1, dim);
+        tally.member(hour, 'LoginUserNum', e.user, dim);
+        tally.member(hour, 'ActiveUserNum', e.user, dim);
         if (!live) break;
         let platforms = state.sessions.get(e.user);
         if (!platforms) state.sessions.set(e.user, (platforms = new Set()));
         if (platforms.size === 0) {
           state.onlineUsers++;
-          platforms.add(e.platform);
           groupPresence.userPresence(e.user, 1);
         }
         // A login on a platform already online replaces that session: still one.
-        platforms.add(e.platform);
-        tally.peak(day, 'MaxOnlineNum', state.onlineUsers);
+        if (!platforms.has(e.platform)) {
+          if (!otherOnSameValue(platforms, e.platform)) bumpPlatform(e.platform, 1);
+          platforms.add(e.platform);
+        }
+        tally.peak(hour, 'MaxOnlineNum', state.onlineUsers);
+        tally.peak(hour, 'MaxOnlineNum', state.platformOnline.get(platformValue(e.platform))!, dim);
         break;
       }
       case 'user.logout': {
         const platforms = state.sessions.get(e.user);
         if (!live || !platforms?.has(e.platform)) break;
         platforms.delete(e.platform);
+        if (!otherOnSameValue(platforms, e.platform)) bumpPlatform(e.platform, -1);
         if (platforms.size === 0) {
           state.onlineUsers--;
           groupPresence.userPresence(e.user, -1);
@@ -88,65 +117,79 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         break;
       }
       case 'msg.c2c': {
-        const delivered = e.delivered ?? (e.ok && isOnline(e.to) ? 1 : 0);
-        tally.add(day, 'C2CUpMsgNum');
-        tally.add(day, 'UpMsgNum');
-        tally.add(day, 'C2CDownMsgNum', delivered);
-        tally.add(day, 'DownMsgNum', delivered);
-        tally.member(day, 'C2CSendMsgUserNum', e.from);
-        tally.member(day, 'SendMsgUserNum', e.from);
-        tally.member(day, 'ActiveUserNum', e.from);
+        const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
+        const recipientOnline = isOnline(e.to);
+        const delivered = e.delivered ?? (e.ok && recipientOnline ? 1 : 0);
+        const offline = !e.ok ? 0 : e.delivered !== undefined ? (e.delivered === 0 ? 1 : 0) : recipientOnline ? 0 : 1;
+        tally.add(hour, 'C2CUpMsgNum', 1, dim);
+        tally.add(hour, 'UpMsgNum', 1, dim);
+        tally.add(hour, 'C2CDownMsgNum', delivered);
+        tally.add(hour, 'DownMsgNum', delivered);
+        tally.add(hour, 'C2COfflineMsgNum', offline);
+        tally.member(hour, 'C2CSendMsgUserNum', e.from, dim);
+        tally.member(hour, 'SendMsgUserNum', e.from, dim);
+        tally.member(hour, 'ActiveUserNum', e.from, dim);
         break;
       }
       case 'msg.group': {
-        const delivered = e.delivered ?? groupPresence.onlineOthers(e.group, e.from);
-        tally.add(day, 'GroupUpMsgNum');
-        tally.add(day, 'UpMsgNum');
-        tally.add(day, 'GroupDownMsgNum', delivered);
-        tally.add(day, 'DownMsgNum', delivered);
-        tally.member(day, 'GroupSendMsgUserNum', e.from);
-        tally.member(day, 'SendMsgUserNum', e.from);
-        tally.member(day, 'ActiveUserNum', e.from);
-        tally.member(day, 'GroupSendMsgGroupNum', e.group);
+        const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
+        const members = state.members.get(e.group);
+        const others = members ? members.size - (members.has(e.from) ? 1 : 0) : 0;
+        const onlineOthers = groupPresence.onlineOthers(e.group, e.from);
+        const delivered = e.delivered ?? onlineOthers;
+        tally.add(hour, 'GroupUpMsgNum', 1, dim);
+        tally.add(hour, 'UpMsgNum', 1, dim);
+        tally.add(hour, 'GroupDownMsgNum', delivered);
+        tally.add(hour, 'DownMsgNum', delivered);
+        tally.add(hour, 'GroupOfflineMsgNum', Math.max(0, others - (e.delivered ?? onlineOthers)));
+        tally.member(hour, 'GroupSendMsgUserNum', e.from, dim);
+        tally.member(hour, 'SendMsgUserNum', e.from, dim);
+        tally.member(hour, 'ActiveUserNum', e.from, dim);
+        tally.member(hour, 'GroupSendMsgGroupNum', e.group);
         break;
       }
-      case 'push':
+      case 'push': {
+        const dim = vendorDim(e.vendor);
+        tally.add(hour, 'PushNum', 1, dim);
+        tally.add(hour, e.chat === 'c2c' ? 'C2CPushNum' : 'GroupPushNum', 1, dim);
         if (e.vendor === 'apns') {
-          tally.add(day, e.chat === 'c2c' ? 'C2CAPNSMsgNum' : 'GroupAPNSMsgNum');
-          tally.add(day, 'APNSMsgNum');
+          tally.add(hour, e.chat === 'c2c' ? 'C2CAPNSMsgNum' : 'GroupAPNSMsgNum');
+          tally.add(hour, 'APNSMsgNum');
         }
         break;
+      }
       case 'friend.add':
-        tally.add(day, 'ChainIncrease');
+        tally.add(hour, 'ChainIncrease');
         break;
       case 'friend.delete':
-        tally.add(day, 'ChainDecrease');
+        tally.add(hour, 'ChainDecrease');
         break;
       case 'user.register':
         if (state.registered.has(e.user)) break;
         state.registered.add(e.user);
-        tally.add(day, 'RegistUserNumOneDay');
-        tally.add(day, 'RegistUserNumTotal', 1);
+        tally.add(hour, 'RegistUserNumOneDay');
+        tally.add(hour, 'RegistUserNumTotal', 1);
+        tally.dayMember(hour.slice(0, 8), COHORT_SET, e.user);
         break;
       case 'user.delete':
         if (!state.registered.delete(e.user)) break;
-        tally.add(day, 'RegistUserNumTotal', -1);
+        tally.add(hour, 'RegistUserNumTotal', -1);
         break;
       case 'group.create':
         if (state.groups.has(e.group)) break;
         state.groups.add(e.group);
         setMembers(e.group, e.members);
-        tally.add(day, 'GroupNewGroupNum');
-        tally.add(day, 'GroupAllGroupNum', 1);
+        tally.add(hour, 'GroupNewGroupNum');
+        tally.add(hour, 'GroupAllGroupNum', 1);
         break;
       case 'group.destroy':
         if (!state.groups.delete(e.group)) break;
         setMembers(e.group, []);
-        tally.add(day, 'GroupDestroyGroupNum');
-        tally.add(day, 'GroupAllGroupNum', -1);
+        tally.add(hour, 'GroupDestroyGroupNum');
+        tally.add(hour, 'GroupAllGroupNum', -1);
         break;
       case 'group.join': {
-        tally.add(day, 'GroupJoinGroupTimes');
+        tally.add(hour, 'GroupJoinGroupTimes');
         let members = state.members.get(e.group);
         if (!members) state.members.set(e.group, (members = new Set()));
         if (!members.has(e.user)) {
@@ -156,21 +199,21 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         break;
       }
       case 'group.quit':
-        tally.add(day, 'GroupQuitGroupTimes');
+        tally.add(hour, 'GroupQuitGroupTimes');
         if (state.members.get(e.group)?.delete(e.user)) groupPresence.left(e.group, e.user);
         break;
       case 'callback':
-        tally.add(day, 'CallBackReq');
-        if (e.answered) tally.add(day, 'CallBackRsp');
+        tally.add(hour, 'CallBackReq');
+        if (e.answered) tally.add(hour, 'CallBackRsp');
         break;
     }
   }
   return tally;
 }
 
-/** True when some live event of the batch lies in a later day than the presence clock. */
-export function crossesMidnight(events: readonly ImEvent[], presenceClock: number, dayOf: DayOf): boolean {
+/** True when some live event of the batch lies in a later hour than the presence clock. */
+export function crossesHour(events: readonly ImEvent[], presenceClock: number, dayOf: DayOf): boolean {
   if (presenceClock === 0 || events.length === 0) return false;
   const last = events[events.length - 1]!;
-  return last.time >= presenceClock && dayOf.day(last.time) > dayOf.day(presenceClock);
+  return last.time >= presenceClock && dayOf.hour(last.time) > dayOf.hour(presenceClock);
 }

@@ -2,16 +2,16 @@ import type { ImEvent } from '../events/event.js';
 import type { StateNeeds } from './app-state.js';
 
 /**
- * Which state one app's batch needs, from its events alone. `crossesMidnight` tells whether
- * presence moves into a later day, which needs every live session.
+ * Which state one app's batch needs, from its events alone. `crossesHour` tells whether
+ * presence moves into a later hour, which needs every live session (the users carried over).
  */
-export function stateNeeds(events: readonly ImEvent[], crossesMidnight: boolean): StateNeeds {
+export function stateNeeds(events: readonly ImEvent[], crossesHour: boolean): StateNeeds {
   const needs: StateNeeds = {
     registeredUsers: new Set(),
     groups: new Set(),
     memberGroups: new Set(),
     sessionUsers: new Set(),
-    allSessions: crossesMidnight,
+    allSessions: crossesHour,
   };
   for (const e of events) {
     switch (e.type) {
@@ -27,7 +27,8 @@ export function stateNeeds(events: readonly ImEvent[], crossesMidnight: boolean)
         if (e.delivered === undefined) needs.sessionUsers.add(e.to);
         break;
       case 'msg.group':
-        if (e.delivered === undefined) needs.memberGroups.add(e.group);
+        // Members are needed even when deliveries are stated: GroupOfflineMsgNum counts the others.
+        needs.memberGroups.add(e.group);
         break;
       case 'group.create':
         needs.groups.add(e.group);

@@ -1,51 +1,79 @@
-import type { DistinctField, PeakField, SumField, NetField } from '../catalog/fields.js';
-import { bucketId, bucketsFor, type BucketKey } from './bucket-key.js';
+import type { DistinctField, PeakField, SumField, NetField, ExtraSumField } from '../catalog/fields.js';
+import { ALL_DIMS, bucketId, DAY_GRAIN, HOUR_GRAIN, type BucketKey, type COHORT_SET } from './bucket-key.js';
+
+/** A kept distinct set: one behind a distinct field, or the day's registration cohort. */
+export type SetName = DistinctField | typeof COHORT_SET;
 
 /** What a batch adds to one bucket before it meets the database. */
 export interface BucketTally {
   readonly key: BucketKey;
   /** Increments of sum fields and net changes of net fields. */
-  readonly adds: Partial<Record<SumField | NetField, number>>;
+  readonly adds: Partial<Record<SumField | NetField | ExtraSumField, number>>;
   /** Highest value seen of each peak field. */
   readonly peaks: Partial<Record<PeakField, number>>;
   /** Candidate members of each distinct set; the store counts the ones that are new. */
-  readonly members: Partial<Record<DistinctField, Set<string>>>;
+  readonly members: Partial<Record<SetName, Set<string>>>;
 }
 
-/** Accumulates a batch's effects per bucket, in memory. */
+/** Which grains a call counts in: both (an event), or only one (carry-over at a boundary). */
+export type Scope = 'both' | 'hour' | 'day';
+
+/**
+ * Accumulates a batch's effects per bucket, in memory. Every call names the event's hour
+ * (`YYYYMMDDHH`; its day is the first 8 characters) and optionally a dimension: the effect lands
+ * in the day and the hour of the all-platforms series, and of the dimension's series when given.
+ */
 export class Tally {
   readonly #buckets = new Map<string, BucketTally>();
-  /** Last day asked for and its buckets: consecutive events mostly share a day. */
-  #lastDay = '';
+  /** Last (hour, dim, scope) asked for and its buckets: consecutive events mostly share them. */
+  #lastHour = '';
+  #lastDim: string | undefined = undefined;
+  #lastScope: Scope = 'both';
   #lastBuckets: BucketTally[] = [];
 
-  #of(day: string): BucketTally[] {
-    if (day !== this.#lastDay) {
-      this.#lastDay = day;
-      this.#lastBuckets = bucketsFor(day).map((key) => {
-        const id = bucketId(key);
-        let b = this.#buckets.get(id);
-        if (!b) {
-          b = { key, adds: {}, peaks: {}, members: {} };
-          this.#buckets.set(id, b);
-        }
-        return b;
-      });
+  #bucket(grain: string, bucket: string, dim: string): BucketTally {
+    const key = { grain, bucket, dim };
+    const id = bucketId(key);
+    let b = this.#buckets.get(id);
+    if (!b) {
+      b = { key, adds: {}, peaks: {}, members: {} };
+      this.#buckets.set(id, b);
+    }
+    return b;
+  }
+
+  #of(hour: string, dim: string | undefined, scope: Scope): BucketTally[] {
+    if (hour !== this.#lastHour || dim !== this.#lastDim || scope !== this.#lastScope) {
+      this.#lastHour = hour;
+      this.#lastDim = dim;
+      this.#lastScope = scope;
+      const day = hour.slice(0, 8);
+      const out: BucketTally[] = [];
+      for (const d of dim === undefined ? [ALL_DIMS] : [ALL_DIMS, dim]) {
+        if (scope !== 'hour') out.push(this.#bucket(DAY_GRAIN, day, d));
+        if (scope !== 'day') out.push(this.#bucket(HOUR_GRAIN, hour, d));
+      }
+      this.#lastBuckets = out;
     }
     return this.#lastBuckets;
   }
 
-  add(day: string, field: SumField | NetField, n = 1): void {
+  add(hour: string, field: SumField | NetField | ExtraSumField, n = 1, dim?: string): void {
     if (n === 0) return;
-    for (const b of this.#of(day)) b.adds[field] = (b.adds[field] ?? 0) + n;
+    for (const b of this.#of(hour, dim, 'both')) b.adds[field] = (b.adds[field] ?? 0) + n;
   }
 
-  peak(day: string, field: PeakField, value: number): void {
-    for (const b of this.#of(day)) if (value > (b.peaks[field] ?? -1)) b.peaks[field] = value;
+  peak(hour: string, field: PeakField, value: number, dim?: string, scope: Scope = 'both'): void {
+    for (const b of this.#of(hour, dim, scope)) if (value > (b.peaks[field] ?? -1)) b.peaks[field] = value;
   }
 
-  member(day: string, field: DistinctField, member: string): void {
-    for (const b of this.#of(day)) (b.members[field] ??= new Set()).add(member);
+  member(hour: string, field: DistinctField, member: string, dim?: string, scope: Scope = 'both'): void {
+    for (const b of this.#of(hour, dim, scope)) (b.members[field] ??= new Set()).add(member);
+  }
+
+  /** A member of a day-only, all-platforms set (the registration cohort). */
+  dayMember(day: string, set: SetName, member: string): void {
+    (this.#bucket(DAY_GRAIN, day, ALL_DIMS).members[set] ??= new Set()).add(member);
   }
 
   buckets(): BucketTally[] {

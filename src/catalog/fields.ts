@@ -98,3 +98,72 @@ export function zeroCounters(): Counters {
   for (const f of COUNTED_FIELDS) c[f] = 0;
   return c;
 }
+
+/**
+ * Fields getstats offers beyond the 32 (shared/spec/stats-api.md); getappinfo never shows them.
+ * Kinds: `sum` as above (stored per bucket like the 32); `reach`: distinct active users over the
+ * 7 / 30 days ending with the bucket's day; `retention`: of the users registered on the bucket's
+ * day, those active n days later. Reach and retention are computed on read from the kept sets.
+ */
+const statsDef = <N extends string, K extends 'sum' | 'reach' | 'retention'>(name: N, kind: K, description: string) =>
+  ({ name, kind, description }) as const;
+
+export const STATS_ONLY_FIELDS = [
+  statsDef('ActiveUserNum30d', 'reach', 'Distinct active users over the 30 days ending with the day (MAU, exact)'),
+  statsDef('ActiveUserNum7d', 'reach', 'Distinct active users over the 7 days ending with the day (WAU, exact)'),
+  statsDef('C2COfflineMsgNum', 'sum', 'One-to-one messages (ok) whose recipient was offline when sent'),
+  statsDef('C2CPushNum', 'sum', 'Offline pushes of any vendor for one-to-one messages'),
+  statsDef('GroupOfflineMsgNum', 'sum', 'Per group message, the other members offline when it was sent'),
+  statsDef('GroupPushNum', 'sum', 'Offline pushes of any vendor for group messages'),
+  statsDef('PushNum', 'sum', 'Offline pushes of any vendor, one-to-one and group (C2CPushNum + GroupPushNum)'),
+  statsDef('RetainedD1', 'retention', 'Of the users registered that day, those active the day after'),
+  statsDef('RetainedD30', 'retention', 'Of the users registered that day, those active 30 days later'),
+  statsDef('RetainedD7', 'retention', 'Of the users registered that day, those active 7 days later'),
+] as const satisfies ReadonlyArray<{ readonly name: string; readonly kind: 'sum' | 'reach' | 'retention'; readonly description: string }>;
+
+export type StatsOnlyField = (typeof STATS_ONLY_FIELDS)[number]['name'];
+/** The getstats-only sums: stored per bucket as columns of the stats table, like the 32. */
+export type ExtraSumField = Extract<(typeof STATS_ONLY_FIELDS)[number], { kind: 'sum' }>['name'];
+export const EXTRA_SUM_FIELDS = STATS_ONLY_FIELDS.filter((f) => f.kind === 'sum').map((f) => f.name) as readonly ExtraSumField[];
+/** Every column of a stats row: the 29 counted fields and the getstats-only sums. */
+export type StoredField = CountedField | ExtraSumField;
+export const STORED_FIELDS: readonly StoredField[] = [...COUNTED_FIELDS, ...EXTRA_SUM_FIELDS].sort();
+
+/** A field getstats can answer: a counted one of the 32 or a getstats-only one. */
+export type StatsField = CountedField | StatsOnlyField;
+export const STATS_FIELD_NAMES: readonly StatsField[] = [...COUNTED_FIELDS, ...STATS_ONLY_FIELDS.map((f) => f.name)].sort();
+
+/** getstats' grains and breakdowns. */
+export type StatsGrain = 'day' | 'hour';
+export type StatsBy = 'platform' | 'vendor';
+
+/** Fields offered with `By:"platform"` (the acting user's client platform). */
+export const PLATFORM_FIELDS = [
+  'ActiveUserNum', 'C2CSendMsgUserNum', 'C2CUpMsgNum', 'GroupSendMsgUserNum', 'GroupUpMsgNum',
+  'LoginTimes', 'LoginUserNum', 'MaxOnlineNum', 'SendMsgUserNum', 'UpMsgNum',
+] as const satisfies readonly CountedField[];
+/** Fields offered with `By:"vendor"` (the push vendor). */
+export const VENDOR_FIELDS = ['C2CPushNum', 'GroupPushNum', 'PushNum'] as const satisfies readonly ExtraSumField[];
+
+const statsKind = new Map<string, string>([...FIELDS, ...STATS_ONLY_FIELDS].map((f) => [f.name, f.kind]));
+
+export function isStatsField(name: string): name is StatsField {
+  const kind = statsKind.get(name);
+  return kind !== undefined && kind !== 'app' && kind !== 'key';
+}
+
+/** The kind of a getstats field (sum, distinct, peak, net, reach, retention). */
+export function statsFieldKind(name: StatsField): string {
+  return statsKind.get(name)!;
+}
+
+/**
+ * The fields a Grain/By combination offers, sorted; or why `field` is not offered (undefined when
+ * it is). Reach and retention are day values; breakdowns offer only the fields their dimension
+ * attributes.
+ */
+export function statsFieldsFor(grain: StatsGrain, by: StatsBy | undefined): readonly StatsField[] {
+  if (by === 'platform') return PLATFORM_FIELDS;
+  if (by === 'vendor') return VENDOR_FIELDS;
+  return grain === 'day' ? STATS_FIELD_NAMES : STATS_FIELD_NAMES.filter((f) => statsKind.get(f) !== 'reach' && statsKind.get(f) !== 'retention');
+}

@@ -20,6 +20,8 @@ export interface MsgC2C extends Base {
   readonly delivered?: number;
   /** false when the server failed to deliver; default true. */
   readonly ok: boolean;
+  /** The sender's client platform (breakdowns only); validation sets DEFAULT_PLATFORM when not given. */
+  readonly platform?: string;
 }
 export interface MsgGroup extends Base {
   readonly type: 'msg.group';
@@ -27,6 +29,8 @@ export interface MsgGroup extends Base {
   readonly group: string;
   /** Real-time deliveries when stated by the source; undefined means "derive from presence". */
   readonly delivered?: number;
+  /** The sender's client platform (breakdowns only); validation sets DEFAULT_PLATFORM when not given. */
+  readonly platform?: string;
 }
 export interface Push extends Base {
   readonly type: 'push';

@@ -123,11 +123,13 @@ const checkers: { readonly [T in EventType]: (o: Obj) => void } = {
     id(o, 'to');
     o.delivered = count(o, 'delivered', 1);
     o.ok = bool(o, 'ok', true);
+    o.platform = platform(o);
   },
   'msg.group': (o) => {
     id(o, 'from');
     id(o, 'group');
     o.delivered = count(o, 'delivered', 1e9);
+    o.platform = platform(o);
   },
   push: (o) => {
     if (o.chat !== 'c2c' && o.chat !== 'group') throw new Invalid(`field "chat" must be "c2c" or "group", got ${JSON.stringify(o.chat)}`);

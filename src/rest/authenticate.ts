@@ -57,7 +57,8 @@ export async function authenticate(ctx: RestContext, request: FastifyRequest): P
   if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
 
   if (request.routeOptions.config.frequencyLimit !== false) {
-    if (!ctx.frequency.take(`${app.sdkappid} ${request.routeOptions.url}`)) {
+    const bucket = request.routeOptions.config.frequencyBucket ?? request.routeOptions.url;
+    if (!ctx.frequency.take(`${app.sdkappid} ${bucket}`)) {
       throw new ApiError('RATE_LIMITED', `SDKAppID ${app.sdkappid} is over its limit for ${request.routeOptions.url}`);
     }
   }

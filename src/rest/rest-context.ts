@@ -55,6 +55,8 @@ export interface RestRouteConfig {
   readonly frequencyLimit?: boolean;
   /** Accept a read-only console token (`Authorization: Bearer`) as well as a UserSig; default false (refused, 60010). */
   readonly consoleToken?: boolean;
+  /** Count calls in the limit of this other route's URL (getstats shares getappinfo's); default its own. */
+  readonly frequencyBucket?: string;
   /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */
   readonly maxBodyBytes?: number;
 }

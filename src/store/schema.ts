@@ -1,11 +1,13 @@
 import type { ColumnType } from 'kysely';
-import type { CountedField } from '../catalog/fields.js';
+import type { CountedField, ExtraSumField } from '../catalog/fields.js';
 
 /**
  * Kysely's view of the database. Integers that may exceed 2^31 are read back as
  * `number | string | bigint` depending on the driver; `toNumber` in ./decode.ts normalises them.
  */
 type Int = ColumnType<number, number | bigint, number | bigint>;
+/** An integer column with a database default: optional on insert. */
+type DefaultedInt = ColumnType<number, number | bigint | undefined, number | bigint>;
 
 export interface AppsTable {
   sdkappid: Int;
@@ -31,26 +33,37 @@ export interface AppAdminsTable {
 }
 
 /**
- * One row per (app, grain, bucket, dimension). Today grain is `day`, bucket `YYYYMMDD` and dim
- * `''` (all platforms); an hourly series or a per-platform breakdown is another key, not
- * another table. Counted columns are named after the catalog; `net` columns hold the bucket's
- * net change, turned into running totals on read.
+ * One row per (app, grain, bucket, dimension): grain `day` (bucket `YYYYMMDD`) or `hour`
+ * (`YYYYMMDDHH`), dim `''` (all platforms), `platform:<name>` or `vendor:<name>`. Counted columns
+ * are named after the catalog; `net` columns hold the bucket's net change, turned into running
+ * totals on read; distinct columns hold the size of the bucket's kept set (stat_sets).
  */
 export type StatsTable = {
   sdkappid: Int;
   grain: string;
   bucket: string;
   dim: string;
-} & { [F in CountedField]: Int };
+} & { [F in CountedField]: Int } & { [F in ExtraSumField]: DefaultedInt };
 
-/** Members of the distinct sets behind distinct fields; pruned after the retention window. */
-export interface StatMembersTable {
+/**
+ * The kept distinct sets (one row per app, grain, bucket, dimension and set): the members' dense
+ * ids (member_ids) as a gap-varint BLOB (aggregate/id-set.ts). Pruned after the retention window,
+ * except the day sets reach and retention read, kept 30 days longer.
+ */
+export interface StatSetsTable {
   sdkappid: Int;
   grain: string;
   bucket: string;
   dim: string;
   field: string;
+  ids: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+}
+
+/** Dense per-app ids of users and groups (0, 1, 2, … in order of first sight); never reassigned. */
+export interface MemberIdsTable {
+  sdkappid: Int;
   member: string;
+  id: Int;
 }
 
 /** Per-app presence clock and online count; its row is the app's ingestion lock. */
@@ -62,6 +75,10 @@ export interface AppStateTable {
   online_users: Int;
   /** Bumped by every applied batch; lets a process know its cached state is current. */
   version: Int;
+  /** The next dense member id to hand out (member_ids). */
+  next_member_id: DefaultedInt;
+  /** JSON object: per platform breakdown value, distinct users with a live session on it. */
+  platform_online: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {
@@ -111,7 +128,8 @@ export interface Database {
   apps: AppsTable;
   app_admins: AppAdminsTable;
   stats: StatsTable;
-  stat_members: StatMembersTable;
+  stat_sets: StatSetsTable;
+  member_ids: MemberIdsTable;
   app_state: AppStateTable;
   sessions: SessionsTable;
   registered_users: RegisteredUsersTable;

@@ -1,12 +1,14 @@
 import type { Transaction } from 'kysely';
-import { DISTINCT_FIELDS, PEAK_FIELDS, SUM_FIELDS, NET_FIELDS, type CountedField } from '../catalog/fields.js';
+import { DISTINCT_FIELDS, EXTRA_SUM_FIELDS, PEAK_FIELDS, SUM_FIELDS, NET_FIELDS, type StoredField } from '../catalog/fields.js';
 import type { AppState, StateChanges, StateNeeds } from '../aggregate/app-state.js';
 import type { BatchStore, BatchTransaction } from '../aggregate/batch-store.js';
 import type { BucketTally } from '../aggregate/tally.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 import { guard, StoreError, toNumber } from './store-error.js';
-import { KnownMembers } from './known-members.js';
+import { MemberIdCache } from './member-id-cache.js';
+import { bucketId } from '../aggregate/bucket-key.js';
+import { decodeIdSet, encodeIdSet, unionIds } from '../aggregate/id-set.js';
 import { AppStateCache, type KnownAppState, type LoadedAppState } from '../aggregate/app-state-cache.js';
 
 /** Rows per multi-row statement; keeps every statement under all drivers' parameter limits. */
@@ -21,7 +23,13 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const ADDED_FIELDS: readonly CountedField[] = [...SUM_FIELDS, ...NET_FIELDS, ...DISTINCT_FIELDS];
+/** Bytes of id sets per statement: well under every server's packet limit (MySQL: 16 MiB by default). */
+const SET_BYTES_PER_STATEMENT = 4 << 20;
+const SETS_PER_STATEMENT = 200;
+
+const ADDED_FIELDS: readonly StoredField[] = [...SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS, ...DISTINCT_FIELDS];
+const SUMMED_FIELDS = [...SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS] as const;
+const NO_IDS = new Uint32Array(0);
 const STATS_KEY = ['sdkappid', 'grain', 'bucket', 'dim'] as const;
 
 interface PendingApp {
@@ -29,6 +37,8 @@ interface PendingApp {
   readonly known: KnownAppState;
   readonly loaded: LoadedAppState;
   changes: StateChanges | undefined;
+  /** The next dense member id to hand out, advanced as this batch assigns ids. */
+  nextMemberId: number;
 }
 
 /** How much app state was read from the database (not from the cache); for tests and benchmarks. */
@@ -40,8 +50,8 @@ export interface StateLoads {
 }
 
 class SqlBatchTransaction implements BatchTransaction {
-  /** Members this transaction stored or found stored; known to be there once it commits. */
-  readonly stored: Array<readonly [key: string, members: string[]]> = [];
+  /** Member ids this transaction read or assigned, per app; known to be there once it commits. */
+  readonly ids: Array<readonly [sdkappid: number, ids: Array<readonly [string, number]>]> = [];
 
   /** Per app locked: what the cache knew, what was read and what was written; cached once it commits. */
   readonly pending = new Map<number, PendingApp>();
@@ -49,7 +59,7 @@ class SqlBatchTransaction implements BatchTransaction {
   constructor(
     private readonly tx: Transaction<Database>,
     private readonly store: Store,
-    private readonly known: KnownMembers,
+    private readonly memberIds: MemberIdCache,
     private readonly cache: AppStateCache,
     private readonly loads: StateLoads,
   ) {}
@@ -68,7 +78,7 @@ class SqlBatchTransaction implements BatchTransaction {
     await tx.updateTable('app_state').set((eb) => ({ version: eb('version', '+', 1) })).where('sdkappid', '=', sdkappid).execute();
     const row = await tx
       .selectFrom('app_state')
-      .select(['presence_clock', 'online_users', 'version'])
+      .select(['presence_clock', 'online_users', 'version', 'next_member_id', 'platform_online'])
       .where('sdkappid', '=', sdkappid)
       .executeTakeFirstOrThrow();
     const presenceClock = toNumber(row.presence_clock, 'app_state.presence_clock');
@@ -141,11 +151,12 @@ class SqlBatchTransaction implements BatchTransaction {
       }
     }
     const pick = (ids: Set<string>, facts: (id: string) => boolean | undefined) => new Set([...ids].filter(facts));
-    this.pending.set(sdkappid, { version, known, loaded, changes: undefined });
+    this.pending.set(sdkappid, { version, known, loaded, changes: undefined, nextMemberId: toNumber(row.next_member_id, 'app_state.next_member_id') });
     // The sets are shared with the cache and the loaded facts: the caller clones before reducing.
     return {
       presenceClock,
       onlineUsers: toNumber(row.online_users, 'app_state.online_users'),
+      platformOnline: platformOnlineOf(row.platform_online),
       sessions,
       allSessionsLoaded: needs.allSessions,
       registered: pick(needs.registeredUsers, (u) => loaded.registered.get(u) ?? known.registered.get(u)),
@@ -160,12 +171,13 @@ class SqlBatchTransaction implements BatchTransaction {
     const pending = this.pending.get(sdkappid);
     if (pending) pending.changes = changes;
 
+    const added = await this.#writeSets(sdkappid, tallies);
     const statsRows = [];
     for (const t of tallies) {
       const row: Record<string, string | number> = { sdkappid, grain: t.key.grain, bucket: t.key.bucket, dim: t.key.dim };
-      for (const f of [...SUM_FIELDS, ...NET_FIELDS]) row[f] = t.adds[f as keyof typeof t.adds] ?? 0;
+      for (const f of SUMMED_FIELDS) row[f] = t.adds[f] ?? 0;
       for (const f of PEAK_FIELDS) row[f] = t.peaks[f] ?? 0;
-      for (const f of DISTINCT_FIELDS) row[f] = await this.#insertMembers(sdkappid, t, f);
+      for (const f of DISTINCT_FIELDS) row[f] = added.get(`${bucketId(t.key)}|${f}`) ?? 0;
       statsRows.push(row);
     }
     for (const rows of chunks(statsRows, ROWS_PER_STATEMENT / 40)) {
@@ -188,25 +200,94 @@ class SqlBatchTransaction implements BatchTransaction {
 
     await tx
       .updateTable('app_state')
-      .set({ presence_clock: state.presenceClock, online_users: state.onlineUsers })
+      .set({
+        presence_clock: state.presenceClock,
+        online_users: state.onlineUsers,
+        platform_online: JSON.stringify(Object.fromEntries([...state.platformOnline].sort(([a], [b]) => (a < b ? -1 : 1)))),
+        ...(pending ? { next_member_id: pending.nextMemberId } : {}),
+      })
       .where('sdkappid', '=', sdkappid)
       .execute();
   }
 
-  /** Inserts a bucket's candidate members of one distinct set; returns how many were new. */
-  async #insertMembers(sdkappid: number, t: BucketTally, field: (typeof DISTINCT_FIELDS)[number]): Promise<number> {
-    const candidates = t.members[field];
-    if (!candidates?.size) return 0;
-    const { grain, bucket, dim } = t.key;
-    const key = `${sdkappid}|${grain}|${bucket}|${dim}|${field}`;
-    const members = this.known.unknown(key, candidates);
-    this.stored.push([key, members]);
-    let inserted = 0;
-    for (const list of chunks(members, ROWS_PER_STATEMENT)) {
-      const insert = this.tx.insertInto('stat_members').values(list.map((member) => ({ sdkappid, grain, bucket, dim, field, member })));
-      inserted += this.store.dialect.insertedRows(await this.store.dialect.ignoreDuplicates(insert).executeTakeFirst());
+  /**
+   * Adds the batch's candidate members to the kept sets (read, merged and written back whole:
+   * the app's lock makes the read-modify-write safe with other writers); returns per
+   * `bucketId|set` how many members were new, the distinct columns' increments.
+   */
+  async #writeSets(sdkappid: number, tallies: readonly BucketTally[]): Promise<Map<string, number>> {
+    const wanted: Array<{ readonly t: BucketTally; readonly set: string; readonly members: Set<string> }> = [];
+    const strings = new Set<string>();
+    for (const t of tallies) {
+      for (const [set, members] of Object.entries(t.members)) {
+        if (!members?.size) continue;
+        wanted.push({ t, set, members });
+        for (const m of members) strings.add(m);
+      }
     }
-    return inserted;
+    const added = new Map<string, number>();
+    if (wanted.length === 0) return added;
+    const ids = await this.#idsOf(sdkappid, strings);
+    const existing = new Map<string, Uint8Array>();
+    for (const buckets of chunks([...new Set(wanted.map((w) => w.t.key.bucket))], IDS_PER_LIST)) {
+      const rows = await this.tx
+        .selectFrom('stat_sets')
+        .select(['grain', 'bucket', 'dim', 'field', 'ids'])
+        .where('sdkappid', '=', sdkappid)
+        .where('bucket', 'in', buckets)
+        .execute();
+      for (const r of rows) existing.set(`${r.grain}|${r.bucket}|${r.dim}|${r.field}`, r.ids);
+    }
+    const rows: Array<{ sdkappid: number; grain: string; bucket: string; dim: string; field: string; ids: Uint8Array }> = [];
+    for (const { t, set, members } of wanted) {
+      const key = `${bucketId(t.key)}|${set}`;
+      const old = existing.get(key);
+      const merged = unionIds(old ? decodeIdSet(old) : NO_IDS, [...members].map((m) => ids.get(m)!));
+      added.set(key, merged.added);
+      if (merged.added > 0) rows.push({ sdkappid, grain: t.key.grain, bucket: t.key.bucket, dim: t.key.dim, field: set, ids: encodeIdSet(merged.ids) });
+    }
+    for (let i = 0; i < rows.length; ) {
+      let bytes = 0;
+      let j = i;
+      while (j < rows.length && j - i < SETS_PER_STATEMENT && (j === i || bytes + rows[j]!.ids.length <= SET_BYTES_PER_STATEMENT)) bytes += rows[j++]!.ids.length;
+      const insert = this.tx.insertInto('stat_sets').values(rows.slice(i, j));
+      await this.store.dialect.replaceOnConflict(insert, 'stat_sets', ['sdkappid', 'grain', 'bucket', 'dim', 'field'], ['ids']).execute();
+      i = j;
+    }
+    return added;
+  }
+
+  /** Dense ids of `members`: cached, stored, or handed out now (under the app's lock). */
+  async #idsOf(sdkappid: number, members: Set<string>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const unknown: string[] = [];
+    for (const m of members) {
+      const id = this.memberIds.get(sdkappid, m);
+      if (id === undefined) unknown.push(m);
+      else out.set(m, id);
+    }
+    if (unknown.length === 0) return out;
+    const seen: Array<readonly [string, number]> = [];
+    for (const list of chunks(unknown, IDS_PER_LIST)) {
+      const rows = await this.tx.selectFrom('member_ids').select(['member', 'id']).where('sdkappid', '=', sdkappid).where('member', 'in', list).execute();
+      for (const r of rows) {
+        const id = toNumber(r.id, 'member_ids.id');
+        out.set(r.member, id);
+        seen.push([r.member, id]);
+      }
+    }
+    const pending = this.pending.get(sdkappid)!;
+    const fresh: Array<{ sdkappid: number; member: string; id: number }> = [];
+    for (const m of unknown) {
+      if (out.has(m)) continue;
+      const id = pending.nextMemberId++;
+      out.set(m, id);
+      seen.push([m, id]);
+      fresh.push({ sdkappid, member: m, id });
+    }
+    for (const list of chunks(fresh, ROWS_PER_STATEMENT / 4)) await this.tx.insertInto('member_ids').values(list).execute();
+    this.ids.push([sdkappid, seen]);
+    return out;
   }
 
   async #insertRows<T extends 'sessions' | 'registered_users' | 'im_groups' | 'group_members'>(table: T, rows: readonly object[]): Promise<void> {
@@ -235,9 +316,16 @@ class SqlBatchTransaction implements BatchTransaction {
   }
 }
 
+/** The per-platform online counts kept in app_state (JSON; null before any). */
+function platformOnlineOf(json: string | null): Map<string, number> {
+  const out = new Map<string, number>();
+  if (json) for (const [value, n] of Object.entries(JSON.parse(json) as Record<string, number>)) out.set(value, toNumber(n, 'app_state.platform_online'));
+  return out;
+}
+
 /** Applies batches to the SQL store, one transaction each, retried on deadlocks and busy locks. */
 export class SqlBatchStore implements BatchStore {
-  readonly #known = new KnownMembers();
+  readonly #memberIds = new MemberIdCache();
   readonly #cache: AppStateCache;
   /** App state read from the database so far (the rest came from the process's cache). */
   readonly loads: StateLoads = { queries: 0, ids: 0 };
@@ -259,12 +347,12 @@ export class SqlBatchStore implements BatchStore {
           let builder = db.transaction();
           if (dialect.transactionIsolation) builder = builder.setIsolationLevel(dialect.transactionIsolation);
           return builder.execute(async (tx) => {
-            batch = new SqlBatchTransaction(tx, this.store, this.#known, this.#cache, this.loads);
+            batch = new SqlBatchTransaction(tx, this.store, this.#memberIds, this.#cache, this.loads);
             const result = await work(batch);
             return { result, batch };
           });
         }).then(({ result, batch }) => {
-          for (const [key, members] of batch.stored) this.#known.remember(key, members);
+          for (const [sdkappid, ids] of batch.ids) this.#memberIds.remember(sdkappid, ids);
           for (const [sdkappid, p] of batch.pending) this.#cache.committed(sdkappid, p.version, p.known, p.loaded, p.changes);
           return result;
         });

@@ -1,4 +1,5 @@
-import { COUNTED_FIELDS, NET_FIELDS, type Counters, type NetField } from '../catalog/fields.js';
+import { COUNTED_FIELDS, NET_FIELDS, STORED_FIELDS, type Counters, type NetField, type StoredField } from '../catalog/fields.js';
+import { decodeIdSet } from '../aggregate/id-set.js';
 import type { Store } from './store.js';
 import { guard, toNumber } from './store-error.js';
 import { compileCountedRecord } from '../catalog/compile-record.js';
@@ -24,6 +25,9 @@ const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: t
   ['row', 'decode'],
   (f) => `decode(row.${f}, '${f}')`,
 );
+
+/** A stored bucket of any series: every stats column (net fields hold the bucket's change). */
+export type StoredCounters = Record<StoredField, number>;
 
 /** Reads the stats table; two queries whatever the number of events behind the numbers. */
 export class StatsRepo {
@@ -66,6 +70,93 @@ export class StatsRepo {
       const firstBefore = (before?.first as string | null | undefined) ?? undefined;
       const firstInRange = rows.length ? rows.reduce((m, r) => (r.bucket < m ? r.bucket : m), rows[0]!.bucket) : undefined;
       return { buckets, netBefore, firstBucket: firstBefore ?? firstInRange };
+    });
+  }
+
+  /**
+   * Every stored bucket of grain `grain` in [from, to] of the all-platforms series (`dimPrefix`
+   * undefined) or of every series whose dim starts with `dimPrefix`, by dim then bucket.
+   */
+  readSeries(sdkappid: number, grain: string, dimPrefix: string | undefined, from: string, to: string): Promise<Map<string, Map<string, StoredCounters>>> {
+    const { db, dialect } = this.store;
+    return guard(dialect, 'reading statistics', async () => {
+      let q = db.selectFrom('stats').select(['dim', 'bucket', ...STORED_FIELDS]).where('sdkappid', '=', sdkappid).where('grain', '=', grain);
+      // LIKE on our own prefix (no wildcards in it); SQLite's LIKE ignores ASCII case, hence the check below.
+      q = dimPrefix === undefined ? q.where('dim', '=', '') : q.where('dim', 'like', `${dimPrefix}%`);
+      const rows = await q.where('bucket', '>=', from).where('bucket', '<=', to).execute();
+      const out = new Map<string, Map<string, StoredCounters>>();
+      for (const row of rows) {
+        if (dimPrefix !== undefined && !row.dim.startsWith(dimPrefix)) continue;
+        let series = out.get(row.dim);
+        if (!series) out.set(row.dim, (series = new Map()));
+        const counters = {} as StoredCounters;
+        for (const f of STORED_FIELDS) counters[f] = toNumber(row[f], f);
+        series.set(row.bucket, counters);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Each net field's changes before bucket `from` of the all-platforms series: every day before
+   * its day, plus (for an hour) the hours of its day before it. Days carry what hours cannot: a
+   * database filled before hours were kept has days only.
+   */
+  netBefore(sdkappid: number, grain: 'day' | 'hour', from: string): Promise<Record<NetField, number>> {
+    const { db, dialect } = this.store;
+    return guard(dialect, 'reading statistics', async () => {
+      const sums = (g: string, lo: string | undefined, hi: string) => {
+        let q = db
+          .selectFrom('stats')
+          .select((eb) => NET_FIELDS.map((f) => eb.fn.sum(f).as(f)))
+          .where('sdkappid', '=', sdkappid)
+          .where('grain', '=', g)
+          .where('dim', '=', '')
+          .where('bucket', '<', hi);
+        if (lo !== undefined) q = q.where('bucket', '>=', lo);
+        return q.executeTakeFirst();
+      };
+      const day = from.slice(0, 8);
+      const parts = await Promise.all([sums('day', undefined, day), grain === 'hour' ? sums('hour', `${day}00`, from) : undefined]);
+      const out = {} as Record<NetField, number>;
+      for (const f of NET_FIELDS) out[f] = parts.reduce((n, p) => n + (p?.[f] == null ? 0 : toNumber(p[f], f)), 0);
+      return out;
+    });
+  }
+
+  /** The app's first day with data (all platforms), if any. */
+  firstDay(sdkappid: number): Promise<string | undefined> {
+    const { db, dialect } = this.store;
+    return guard(dialect, 'reading statistics', async () => {
+      const row = await db.selectFrom('stats').select((eb) => eb.fn.min('bucket').as('first')).where('sdkappid', '=', sdkappid).where('grain', '=', 'day').where('dim', '=', '').executeTakeFirst();
+      return (row?.first as string | null | undefined) ?? undefined;
+    });
+  }
+
+  /** The kept all-platform day sets `set` (ActiveUserNum, Cohort) of days in [from, to], as dense ids. */
+  daySets(sdkappid: number, set: string, from: string, to: string): Promise<Map<string, Uint32Array>> {
+    const { db, dialect } = this.store;
+    return guard(dialect, 'reading statistics', async () => {
+      const rows = await db
+        .selectFrom('stat_sets')
+        .select(['bucket', 'ids'])
+        .where('sdkappid', '=', sdkappid)
+        .where('grain', '=', 'day')
+        .where('dim', '=', '')
+        .where('field', '=', set)
+        .where('bucket', '>=', from)
+        .where('bucket', '<=', to)
+        .execute();
+      return new Map(rows.map((r) => [r.bucket, decodeIdSet(r.ids)]));
+    });
+  }
+
+  /** Event time (Unix ms) of the newest event applied for the app; 0 before any. */
+  newestEventTime(sdkappid: number): Promise<number> {
+    const { db, dialect } = this.store;
+    return guard(dialect, 'reading the data version', async () => {
+      const row = await db.selectFrom('app_state').select('presence_clock').where('sdkappid', '=', sdkappid).executeTakeFirst();
+      return row ? toNumber(row.presence_clock, 'app_state.presence_clock') : 0;
     });
   }
 }

@@ -20,10 +20,44 @@ export function assertTimeZone(timeZone: string): void {
 export class DayOf {
   readonly #format: Intl.DateTimeFormat;
   readonly #slots = new Map<number, CalendarDay>();
+  readonly #hourFormat: Intl.DateTimeFormat;
+  readonly #hourSlots = new Map<number, string>();
 
   constructor(readonly timeZone: string) {
     assertTimeZone(timeZone);
     this.#format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    this.#hourFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+  }
+
+  /**
+   * The hour labels that begin after `fromMs` up to and including the one of `toMs`, oldest
+   * first (a repeated hour's second half begins no new label; a skipped one has none).
+   */
+  hoursAfter(fromMs: number, toMs: number): string[] {
+    const out: string[] = [];
+    let last = this.hour(fromMs);
+    for (let slot = Math.floor(fromMs / SLOT_MS) + 1; slot <= Math.floor(toMs / SLOT_MS); slot++) {
+      const label = this.hour(slot * SLOT_MS);
+      if (label > last) out.push((last = label));
+    }
+    return out;
+  }
+
+  /**
+   * The `YYYYMMDDHH` wall-clock hour of Unix time `ms` in this zone (stats-api.md: a skipped hour
+   * has no label, a repeated one shares its label).
+   */
+  hour(ms: number): string {
+    const slot = Math.floor(ms / SLOT_MS);
+    let hour = this.#hourSlots.get(slot);
+    if (hour === undefined) {
+      const parts = this.#hourFormat.formatToParts(slot * SLOT_MS);
+      const part = (type: string) => parts.find((p) => p.type === type)!.value;
+      hour = `${part('year')}${part('month')}${part('day')}${part('hour')}`;
+      if (this.#hourSlots.size >= MAX_CACHED_SLOTS) this.#hourSlots.clear();
+      this.#hourSlots.set(slot, hour);
+    }
+    return hour;
   }
 
   /** The `YYYYMMDD` day of Unix time `ms` in this zone. */

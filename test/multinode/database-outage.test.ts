@@ -128,7 +128,7 @@ for (const kind of testDatabaseKinds()) {
 
       // 1. Cut while batch 4 writes its first distinct members (its claim, lock and first
       // statements already ran on the server), and keep new connections refused.
-      const cutMidBatch = proxy.cutOnClientChunk(statement(/stat_members/), { mode: 'refuse' });
+      const cutMidBatch = proxy.cutOnClientChunk(statement(/stat_sets/), { mode: 'refuse' });
       const midBatch = await failureOf(n.ingest(4));
       await cutMidBatch;
       assert.equal(midBatch, 'ping', 'a transaction whose connection broke is 130010');

@@ -92,8 +92,8 @@ async function runIngest(ctx: CliContext, file: string, o: Options): Promise<voi
           `(${summary.skippedBatches} already applied)\n`,
       );
       const pruned = await pruneExpired(store, ctx.now(), ingestor.retentionDays);
-      if (pruned.members + pruned.batches > 0) {
-        ctx.io.err(`pruned detail older than ${ingestor.retentionDays} days: ${pruned.members} member rows, ${pruned.batches} batch ids\n`);
+      if (pruned.sets + pruned.batches > 0) {
+        ctx.io.err(`pruned detail older than ${ingestor.retentionDays} days: ${pruned.sets} kept sets, ${pruned.batches} batch ids\n`);
       }
       if (summary.rejected > 0) ctx.exitCode = EXIT_SOME_REJECTED;
     });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RestContext } from '../rest-context.js';
 import { appsRoute } from './apps.js';
 import { getAppInfoRoute } from './getappinfo.js';
+import { getStatsRoute } from './getstats.js';
 import { ingestRoute } from './ingest.js';
 import { tencentCallbackRoute } from './tencent-callback.js';
 
@@ -16,4 +17,4 @@ import { tencentCallbackRoute } from './tencent-callback.js';
 export type RestRoute = FastifyPluginAsync<RestContext>;
 
 /** Every /v4 route. Adding one: a file in this folder plus one line here. */
-export const REST_ROUTES: readonly RestRoute[] = [getAppInfoRoute, ingestRoute, tencentCallbackRoute, appsRoute];
+export const REST_ROUTES: readonly RestRoute[] = [getAppInfoRoute, getStatsRoute, ingestRoute, tencentCallbackRoute, appsRoute];

@@ -38,6 +38,19 @@ export abstract class DialectBase implements StoreDialect {
     return insert.onConflict((oc) => oc.columns(keyColumns as never).doUpdateSet(set as never));
   }
 
+  readonly blobType: string = 'blob';
+
+  replaceOnConflict<DB, TB extends keyof DB, O>(
+    insert: InsertQueryBuilder<DB, TB, O>,
+    _table: string,
+    keyColumns: readonly string[],
+    replaceColumns: readonly string[],
+  ): InsertQueryBuilder<DB, TB, O> {
+    const set: Record<string, unknown> = {};
+    for (const c of replaceColumns) set[c] = sql.ref(`excluded.${c}`);
+    return insert.onConflict((oc) => oc.columns(keyColumns as never).doUpdateSet(set as never));
+  }
+
   insertedRows(result: InsertResult): number {
     return Number(result.numInsertedOrUpdatedRows ?? 0n);
   }

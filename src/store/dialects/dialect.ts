@@ -31,6 +31,15 @@ export interface StoreDialect {
     addColumns: readonly string[],
     maxColumns: readonly string[],
   ): InsertQueryBuilder<DB, TB, O>;
+  /** Makes an INSERT into `table` overwrite `replaceColumns` of the existing row when the key exists. */
+  replaceOnConflict<DB, TB extends keyof DB, O>(
+    insert: InsertQueryBuilder<DB, TB, O>,
+    table: string,
+    keyColumns: readonly string[],
+    replaceColumns: readonly string[],
+  ): InsertQueryBuilder<DB, TB, O>;
+  /** The column type of binary values up to a few MB (the kept id sets). */
+  readonly blobType: string;
   /** Rows written by an INSERT that skips duplicates. */
   insertedRows(result: InsertResult): number;
   /** Isolation for ingestion transactions, or undefined for the database's own. */

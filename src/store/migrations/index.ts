@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import type { StoreDialect } from '../dialects/dialect.js';
 import type { Database } from '../schema.js';
 import { initialMigration } from './001-initial.js';
+import { compactSetsMigration } from './005-compact-sets.js';
 import { consoleTokensMigration } from './007-console-tokens.js';
 
-/** Migrations are code, named in the order they run. */
-function migrations(dialect: StoreDialect): Record<string, Migration> {
+/** Migrations are code, named in the order they run. Exported for the tests that migrate step by step. */
+export function migrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '001-initial': initialMigration(dialect),
+    '005-compact-sets': compactSetsMigration(dialect),
     '007-console-tokens': consoleTokensMigration(dialect),
   };
 }

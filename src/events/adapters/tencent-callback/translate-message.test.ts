@@ -26,8 +26,16 @@ function malformed(t: CallbackTranslation, path: string, problem: string, messag
 describe('C2C.CallbackAfterSendMsg', () => {
   it('becomes one msg.c2c: From_Account → To_Account at MsgTime seconds × 1000, ok, delivery left to presence', () => {
     const t = translated(c2c(c2cAfterSendBody()));
-    assert.deepEqual(t.events, [{ type: 'msg.c2c', time: (T0_S + 5) * 1000, sdkappid: APP, from: 'jared', to: 'Jonh', ok: true }]);
+    assert.deepEqual(t.events, [{ type: 'msg.c2c', time: (T0_S + 5) * 1000, sdkappid: APP, from: 'jared', to: 'Jonh', ok: true, platform: 'Android' }]);
     assert.equal('delivered' in t.events[0]!, false);
+  });
+
+  it('the sender platform comes from OptPlatform, normalised; absent is the default platform', () => {
+    const run = (command: string, optPlatform: string | undefined, body: unknown) => translated(translateCallback({ sdkappid: APP, command, optPlatform, body, arrivalMs: ARRIVAL }));
+    const platformOf = (t: ReturnType<typeof translated>) => (t.events[0] as { platform?: string }).platform;
+    assert.equal(platformOf(run('C2C.CallbackAfterSendMsg', 'IOS', c2cAfterSendBody())), 'iOS');
+    assert.equal(platformOf(run('C2C.CallbackAfterSendMsg', undefined, c2cAfterSendBody())), 'default');
+    assert.equal(platformOf(run('Group.CallbackAfterSendMsg', 'harmonyos', groupAfterSendBody())), 'HarmonyOS');
   });
 
   it('ok is false when SendMsgResult is not 0, true when it is absent', () => {
@@ -76,7 +84,7 @@ describe('C2C.CallbackAfterSendMsg', () => {
 describe('Group.CallbackAfterSendMsg', () => {
   it('becomes one msg.group: From_Account in GroupId at MsgTime × 1000, deliveries left to membership and presence', () => {
     const t = translated(group(groupAfterSendBody()));
-    assert.deepEqual(t.events, [{ type: 'msg.group', time: (T0_S + 7) * 1000, sdkappid: APP, from: 'jared', group: '@TGS#2J4SZEAEL' }]);
+    assert.deepEqual(t.events, [{ type: 'msg.group', time: (T0_S + 7) * 1000, sdkappid: APP, from: 'jared', group: '@TGS#2J4SZEAEL', platform: 'Web' }]);
     assert.deepEqual(t.rejections, []);
   });
 

@@ -28,6 +28,8 @@ const RETRYABLE_ERRNOS = new Set([1020, 1205, 1213]);
 export class MysqlStoreDialect extends DialectBase {
   readonly name: string = 'mysql';
   override readonly transactionIsolation = 'read committed' as const;
+  /** `blob` holds 64 KiB only; a day's set of a large app is bigger. */
+  override readonly blobType = 'mediumblob';
 
   constructor(private readonly options: MysqlStoreOptions) {
     super();
@@ -81,6 +83,17 @@ export class MysqlStoreDialect extends DialectBase {
     const set: Record<string, unknown> = {};
     for (const c of addColumns) set[c] = sql`${sql.ref(c)} + values(${sql.ref(c)})`;
     for (const c of maxColumns) set[c] = sql`greatest(${sql.ref(c)}, values(${sql.ref(c)}))`;
+    return insert.onDuplicateKeyUpdate(set as never);
+  }
+
+  override replaceOnConflict<DB, TB extends keyof DB, O>(
+    insert: InsertQueryBuilder<DB, TB, O>,
+    _table: string,
+    _keyColumns: readonly string[],
+    replaceColumns: readonly string[],
+  ): InsertQueryBuilder<DB, TB, O> {
+    const set: Record<string, unknown> = {};
+    for (const c of replaceColumns) set[c] = sql`values(${sql.ref(c)})`;
     return insert.onDuplicateKeyUpdate(set as never);
   }
 

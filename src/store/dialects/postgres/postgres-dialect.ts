@@ -52,6 +52,7 @@ function discardedAfterFatal(client: pg.PoolClient): PostgresPoolClient {
 
 export class PostgresStoreDialect extends DialectBase {
   readonly name = 'postgres';
+  override readonly blobType = 'bytea';
   override readonly transactionIsolation = 'read committed' as const;
 
   constructor(private readonly options: PostgresStoreOptions) {
