@@ -34,6 +34,8 @@ const ROUTE_TABLE: Readonly<Record<string, 'reads' | 'refused' | 'public'>> = {
   'GET /console': 'public',
   'GET /console/': 'public',
   'GET /console/*': 'public',
+  'GET /console/fields.json': 'public',
+  'GET /console/vendor/*': 'public',
 };
 
 for (const kind of testDatabaseKinds()) {

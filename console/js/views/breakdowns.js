@@ -21,7 +21,7 @@ export async function renderBreakdowns(root, ctx) {
   const key = rows.length && !(dim[1] in rows[0]) ? Object.keys(rows[0]).find((k) => k.toLowerCase() === dim[0]) ?? dim[1] : dim[1];
   const offered = rows.length ? Object.keys(rows[0]).filter((k) => k !== 'Bucket' && k !== 'Final' && k !== key) : [];
   const field = offered.includes(ctx.params.get('field') ?? '') ? /** @type {string} */ (ctx.params.get('field')) : offered[0];
-  const columns = ['Bucket', key, ...offered];
+  const columns = ['Bucket', key, ...(rows.length && 'Final' in rows[0] ? ['Final'] : []), ...offered];
   const values = [...new Set(rows.map((r) => r[key]))];
   const buckets = [...new Set(rows.map((r) => r.Bucket))];
 
