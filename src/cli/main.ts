@@ -10,6 +10,7 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerToken } from './commands/token.js';
 import { registerUserSig } from './commands/usersig.js';
 
 /** The version in package.json (three levels above this file: dist/src/cli/main.js, also in helpers' build directories). */
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerIngest(program, ctx);
   registerQuery(program, ctx);
   registerSimulate(program, ctx);
+  registerToken(program, ctx);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyRequest, preHandlerHookHandler, RouteOptions } from 'fastify';
+import { authenticateToken, hasBearer } from '../tokens/authenticate-token.js';
 import { UserSigError } from '../usersig/index.js';
 import { ApiError } from './error-codes.js';
 import { queryParams, userSigParam } from './query-params.js';
@@ -19,6 +20,8 @@ const SDKAPPID = /^\d{1,15}$/;
  * a disabled app's calls are not counted against its limit.
  */
 export async function authenticate(ctx: RestContext, request: FastifyRequest): Promise<Caller> {
+  // Only routes with config.consoleToken get here with a Bearer token (rest-plugin refuses it elsewhere).
+  if (hasBearer(request)) return authenticateToken(ctx, request);
   const params = queryParams(request);
   const rawId = params.get('sdkappid')?.trim();
   if (!rawId) throw new ApiError('MISSING_SDKAPPID');

@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   // Our extension (README "Feeding imstats from OpenIM"): the OpenIM webhook receiver's refusals.
   OPENIM_BAD_SECRET: { code: 70062, info: "the OpenIM webhook URL's secret is not the app's (imstats app openim set)" },
   OPENIM_SOURCE_NOT_ALLOWED: { code: 70063, info: "the webhook's source address is not in the app's OpenIM allow-list" },
+  // Our extension (console.md): a console-token call whose token is absent, unknown, revoked or expired.
+  CONSOLE_TOKEN_INVALID: { code: 70080, info: 'console token is missing, unknown, revoked or expired' },
   // Tencent's common code for an unexpected server fault; answered with HTTP 200 like every outcome.
   INTERNAL_ERROR: { code: 70500, info: 'internal server error; please retry' },
 } as const satisfies Record<string, { code: number; info: string }>;

@@ -8,6 +8,7 @@ import type { AppCache } from './app-cache.js';
 import type { AnswerCache } from './answer-cache.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 import type { CallbackInbox, InboxDrainer } from '../inbox/index.js';
+import type { ConsoleToken, TokensRepo } from '../tokens/tokens-repo.js';
 
 /**
  * What every /v4 route plugin receives as its options: the services behind the API, built once
@@ -32,6 +33,8 @@ export interface RestContext {
   readonly brake: SignatureBrake;
   /** Bound on the memory all concurrent callback bodies hold together (60007 beyond). */
   readonly callbackBodies: BodyBudget;
+  /** Read-only console tokens (Authorization: Bearer), read on every token call (no cache). */
+  readonly tokens: TokensRepo;
   /** Milliseconds clock; tests pass a fake one. */
   readonly nowMs: () => number;
   /** Days back from today a report may reach (StartDate); default 35. */
@@ -42,6 +45,8 @@ export interface RestContext {
 export interface Caller {
   readonly app: App;
   readonly identifier: string;
+  /** Set when the caller signed in with a console token (identifier is then `token:<id>`). */
+  readonly token?: ConsoleToken;
 }
 
 /**
@@ -56,6 +61,8 @@ export interface RestRouteConfig {
   readonly auth?: 'none';
   /** Count calls against the per-app frequency limit (60007); default true. Only with requireUserSig. */
   readonly frequencyLimit?: boolean;
+  /** Accept a read-only console token (`Authorization: Bearer`) as well as a UserSig; default false (refused, 60010). */
+  readonly consoleToken?: boolean;
   /** Count calls in the limit of this other route's URL (getstats shares getappinfo's); default its own. */
   readonly frequencyBucket?: string;
   /** Largest body this route accepts (130001 beyond); default the plugin's (1 MiB). */

@@ -7,6 +7,7 @@ import { rawBodyParser, releaseBodyBudget, type RawBodyParserOptions } from './r
 import type { RestContext } from './rest-context.js';
 import { REST_ROUTES, type RestRoute } from './routes/index.js';
 import { pathOf } from '../server/root-handlers.js';
+import { refuseTokenWhereNotAccepted } from '../tokens/authenticate-token.js';
 
 export interface RestPluginOptions {
   readonly context: RestContext;
@@ -35,6 +36,8 @@ export async function restPlugin(fastify: FastifyInstance, options: RestPluginOp
   fastify.addContentTypeParser('*', rawBodyParser(body));
 
   fastify.decorateRequest('imstatsCaller', null);
+  // Runs before every route's own pre-handlers, auth: 'none' routes (callbacks) included.
+  fastify.addHook('preHandler', refuseTokenWhereNotAccepted);
   // Each route says how it is authenticated (see declaresAuth); this only refuses one that does not.
   fastify.addHook('onRoute', (route) => {
     if (!declaresAuth(route)) {

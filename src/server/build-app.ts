@@ -13,6 +13,7 @@ import type { RestContext } from '../rest/rest-context.js';
 import { restPlugin } from '../rest/rest-plugin.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
+import { TokensRepo } from '../tokens/tokens-repo.js';
 import { DEFAULT_RETENTION_DAYS } from '../ingest/ingestor.js';
 import { pruneExpired } from '../store/retention.js';
 import type { Store } from '../store/store.js';
@@ -25,6 +26,7 @@ import { createServerSet, setSecondaryServer, type Timeouts } from './http-serve
 import { CallbackInbox, InboxDrainer } from '../inbox/index.js';
 import { OPENIM_TRANSPORT, translateStoredOpenImWebhook } from '../events/adapters/openim-webhook/index.js';
 import { TENCENT_TRANSPORT, translateStoredTencentCallback } from '../events/adapters/tencent-callback/index.js';
+import { consoleRoute } from '../console/console-route.js';
 import { redactUrl } from './redact-url.js';
 import { frameworkError, rootNotFound } from './root-handlers.js';
 
@@ -104,11 +106,11 @@ export interface AppConfig extends Timeouts {
 
 /**
  * Builds the HTTP application without listening (tests use `inject()`; `listen()` serves it):
- * the Tencent-compatible `/v4` API (rest/rest-plugin.ts, routes in rest/routes/index.ts) and a
- * plain `GET /healthz`; any other path gets the envelope too. The servers (http-servers.ts)
- * carry header, request and keep-alive timeouts and a connection gate (total and per-client
- * caps). Call `await app.ready()` or `listen(app)` before use; `app.close()` does not close the
- * store.
+ * the Tencent-compatible `/v4` API (rest/rest-plugin.ts, routes in rest/routes/index.ts), a
+ * plain `GET /healthz` and the console at `/console/` (console/console-route.ts); any other path
+ * gets the envelope too. The servers (http-servers.ts) carry header, request and keep-alive
+ * timeouts and a connection gate (total and per-client caps). Call `await app.ready()` or
+ * `listen(app)` before use; `app.close()` does not close the store.
  */
 export function buildApp(config: AppConfig): FastifyInstance {
   const nowMs = config.nowMs ?? Date.now;
@@ -193,6 +195,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
       ...(config.accountBrakeThreshold !== undefined ? { accountThreshold: config.accountBrakeThreshold } : {}),
     }),
     callbackBodies: new BodyBudget(config.callbackBodyBudgetBytes ?? DEFAULT_CALLBACK_BODY_BUDGET_BYTES),
+    tokens: new TokensRepo(config.store),
     nowMs,
     retentionDays,
   };
@@ -220,6 +223,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
   // Request bodies are decompressed by the /v4 body parser, bounded (the plugin's own decompression has no size limit).
   void app.register(compress, { threshold: config.compressThresholdBytes ?? DEFAULT_COMPRESS_THRESHOLD_BYTES, encodings: ['gzip', 'deflate'], globalDecompression: false });
   void app.register(healthRoute, { store: config.store });
+  void app.register(consoleRoute);
   void app.register(restPlugin, { context: ctx, body: { maxBytes: maxBodyBytes }, prefix: '/v4' });
   return app;
 }

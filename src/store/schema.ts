@@ -148,6 +148,21 @@ export interface OpenImWebhooksTable {
   updated_at: Int;
 }
 
+/** Read-only console tokens; only a SHA-256 of each token is kept (src/tokens/). */
+export interface ConsoleTokensTable {
+  id: string;
+  name: string;
+  /** Lowercase hex SHA-256 of the whole token. */
+  token_hash: string;
+  /** Null: an operator token that reads every app. */
+  sdkappid: Int | null;
+  /** Unix milliseconds, as every time below. */
+  created_at: Int;
+  expires_at: Int | null;
+  last_used_at: Int | null;
+  revoked_at: Int | null;
+}
+
 export interface Database {
   apps: AppsTable;
   app_admins: AppAdminsTable;
@@ -163,5 +178,6 @@ export interface Database {
   callback_sign_uses: CallbackSignUsesTable;
   callback_inbox: CallbackInboxTable;
   openim_webhooks: OpenImWebhooksTable;
+  console_tokens: ConsoleTokensTable;
 }
 

@@ -193,7 +193,8 @@ for (const kind of testDatabaseKinds()) {
       );
       assert.equal(race.summaries[0]!.rejected + race.summaries[1]!.rejected, 0);
       assert.equal(race.summaries[0]!.accepted + race.summaries[1]!.accepted, SLOTS * 2);
-      assert.ok(switches >= 10, `the processes' batches interleaved (${race.order.join(' ')})`);
+      // The race is real when both processes' batches alternate at least once each way (how often depends on the scheduler, not on imstats).
+      assert.ok(switches >= 2, `the processes' batches interleaved (${race.order.join(' ')})`);
       assert.ok(answers.length > 0);
 
       const raced = await report(shared);

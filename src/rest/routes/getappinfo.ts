@@ -16,7 +16,7 @@ import { GETAPPINFO_RESPONSE_SCHEMA } from './getappinfo-response-schema.js';
  * within the retention window, today included.
  */
 export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
-  fastify.post('/openconfigsvr/getappinfo', { preHandler: requireUserSig(ctx), schema: { response: GETAPPINFO_RESPONSE_SCHEMA } }, async (request, reply) => {
+  fastify.post('/openconfigsvr/getappinfo', { preHandler: requireUserSig(ctx), schema: { response: GETAPPINFO_RESPONSE_SCHEMA }, config: { consoleToken: true } }, async (request, reply) => {
     const { app } = callerOf(request);
     const asked = parseGetAppInfoRequest(rawBodyOf(request));
     const nowMs = ctx.nowMs();

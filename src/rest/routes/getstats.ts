@@ -18,7 +18,7 @@ export const MAX_STATS_ROWS = 800;
  * getappinfo's frequency limit. Never cached: a live bucket changes with every batch.
  */
 export const getStatsRoute: RestRoute = async (fastify, ctx) => {
-  fastify.post('/imstats/getstats', { preHandler: requireUserSig(ctx), config: { frequencyBucket: '/v4/openconfigsvr/getappinfo' } }, async (request, reply) => {
+  fastify.post('/imstats/getstats', { preHandler: requireUserSig(ctx), config: { frequencyBucket: '/v4/openconfigsvr/getappinfo', consoleToken: true } }, async (request, reply) => {
     const { app } = callerOf(request);
     const nowMs = ctx.nowMs();
     const query = checkedQuery(parseGetStatsRequest(rawBodyOf(request)), app, nowMs, ctx.retentionDays);

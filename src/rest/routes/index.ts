@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { RestContext } from '../rest-context.js';
+import { appsRoute } from './apps.js';
 import { getAppInfoRoute } from './getappinfo.js';
 import { getStatsRoute } from './getstats.js';
 import { ingestRoute } from './ingest.js';
@@ -17,4 +18,4 @@ import { tencentCallbackRoute } from './tencent-callback.js';
 export type RestRoute = FastifyPluginAsync<RestContext>;
 
 /** Every /v4 route. Adding one: a file in this folder plus one line here. */
-export const REST_ROUTES: readonly RestRoute[] = [getAppInfoRoute, getStatsRoute, ingestRoute, tencentCallbackRoute, openImWebhookRoute];
+export const REST_ROUTES: readonly RestRoute[] = [getAppInfoRoute, getStatsRoute, ingestRoute, tencentCallbackRoute, openImWebhookRoute, appsRoute];

@@ -6,6 +6,7 @@ import { callbackInboxMigration } from './003-callback-inbox.js';
 import { callbackSignUsesMigration } from './004-callback-sign-uses.js';
 import { compactSetsMigration } from './005-compact-sets.js';
 import { openImWebhooksMigration } from './006-openim-webhooks.js';
+import { consoleTokensMigration } from './007-console-tokens.js';
 
 /** Migrations are code, named in the order they run. Exported for the tests that migrate step by step. */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -15,6 +16,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '004-callback-sign-uses': callbackSignUsesMigration(dialect),
     '005-compact-sets': compactSetsMigration(dialect),
     '006-openim-webhooks': openImWebhooksMigration(dialect),
+    '007-console-tokens': consoleTokensMigration(dialect),
   };
 }
 
