@@ -14,6 +14,7 @@ import { CliError } from '../cli-error.js';
 import { databaseOption, openCliStore } from '../database-option.js';
 import { DEFAULT_DEMO_USERS, DEMO_ADMIN, ensureDemoApp } from '../demo-app.js';
 import { port, positiveInt, wholeNumber } from '../parse-args.js';
+import { TokensRepo } from '../../tokens/tokens-repo.js';
 
 interface Options {
   readonly port?: number;
@@ -134,6 +135,8 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
       if (tlsUrl) ctx.io.out(`imstats listening on ${tlsUrl} (HTTPS, the same service)\n`);
       if (demo) {
         const sig = makeUserSig({ sdkappid: demo.app.sdkappid, identifier: DEMO_ADMIN, key: demo.app.secretKey ?? '', nowSeconds: Math.floor(ctx.now() / 1000) });
+        // A fresh read-only console token for the demo app at every start (tokens are shown once).
+        const consoleToken = await new TokensRepo(store).create({ sdkappid: demo.app.sdkappid, name: 'demo console', now: ctx.now() });
         const query = `sdkappid=${demo.app.sdkappid}&identifier=${encodeURIComponent(DEMO_ADMIN)}&usersig=${encodeURIComponent(sig)}&random=99999999&contenttype=json`;
         ctx.io.out(
           [
@@ -146,6 +149,9 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
             '',
             'try it:',
             `curl -s '${clientUrl}/v4/openconfigsvr/getappinfo?${query}' -d '{}'`,
+            '',
+            `console:    ${clientUrl}/console/`,
+            `token:      ${consoleToken.token}`,
             '',
           ].join('\n') + '\n',
         );
