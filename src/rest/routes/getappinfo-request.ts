@@ -2,6 +2,7 @@ import { FIELD_NAMES, isFieldName, type FieldName } from '../../catalog/fields.j
 import { isCalendarDay, type CalendarDay } from '../../time/calendar-day.js';
 import { ApiError } from '../error-codes.js';
 import { utf8Text } from '../raw-body.js';
+import { describeValue } from './describe-value.js';
 
 /** What a getappinfo body asks for. */
 export interface GetAppInfoRequest {
@@ -45,11 +46,11 @@ export function parseGetAppInfoRequest(raw: Buffer): GetAppInfoRequest {
 
 function requestFields(value: unknown): readonly FieldName[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw invalid(`RequestField must be an array of field names, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw invalid(`RequestField must be an array of field names, got ${describeValue(value)}`);
   if (value.length === 0) return undefined;
   const fields = new Set<FieldName>(['Date']);
   for (const [i, name] of value.entries()) {
-    if (typeof name !== 'string') throw invalid(`RequestField[${i}] must be a string field name, got ${describe(name)}`);
+    if (typeof name !== 'string') throw invalid(`RequestField[${i}] must be a string field name, got ${describeValue(name)}`);
     if (!isFieldName(name)) {
       const near = lowerCaseNames.get(name.toLowerCase());
       throw invalid(`unknown field ${JSON.stringify(name.slice(0, 64))} in RequestField${near ? ` (did you mean "${near}"?)` : ''}`);
@@ -70,15 +71,8 @@ function dateRange(start: unknown, end: unknown): GetAppInfoRequest['range'] {
 
 function calendarDay(name: string, value: unknown): CalendarDay {
   if (typeof value !== 'string' || !isCalendarDay(value)) {
-    throw invalid(`${name} must be a date written "YYYYMMDD", got ${describe(value)}`);
+    throw invalid(`${name} must be a date written "YYYYMMDD", got ${describeValue(value)}`);
   }
   return value;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 64));
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}

@@ -2,6 +2,7 @@ import { isStatsField, STATS_FIELD_NAMES, statsFieldKind, statsFieldsFor, type S
 import { isCalendarDay } from '../../time/calendar-day.js';
 import { ApiError } from '../error-codes.js';
 import { utf8Text } from '../raw-body.js';
+import { describeValue } from './describe-value.js';
 
 /** What a getstats body asks for, before the checks that need the app (window, now). */
 export interface GetStatsRequest {
@@ -20,14 +21,6 @@ function invalid(detail: string): ApiError {
   return new ApiError('INVALID_JSON', detail);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 64));
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
 /** True for `YYYYMMDDHH` with a real date and an hour 00–23. */
 export function isHourLabel(text: string): boolean {
   return /^\d{10}$/.test(text) && isCalendarDay(text.slice(0, 8)) && Number(text.slice(8)) < 24;
@@ -36,7 +29,7 @@ export function isHourLabel(text: string): boolean {
 function bucket(name: string, value: unknown, grain: StatsGrain): string | undefined {
   if (value === undefined || value === null) return undefined;
   const ok = typeof value === 'string' && (grain === 'day' ? isCalendarDay(value) : isHourLabel(value));
-  if (!ok) throw invalid(`${name} must be ${grain === 'day' ? 'a day written "YYYYMMDD"' : 'an hour written "YYYYMMDDHH"'} for Grain "${grain}", got ${describe(value)}`);
+  if (!ok) throw invalid(`${name} must be ${grain === 'day' ? 'a day written "YYYYMMDD"' : 'an hour written "YYYYMMDDHH"'} for Grain "${grain}", got ${describeValue(value)}`);
   return value;
 }
 
@@ -56,15 +49,15 @@ export function parseGetStatsRequest(raw: Buffer): GetStatsRequest {
     }
   }
   if (body === null) body = {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw invalid(`request body must be a JSON object, got ${describe(body)}`);
+  if (typeof body !== 'object' || Array.isArray(body)) throw invalid(`request body must be a JSON object, got ${describeValue(body)}`);
   const obj = body as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     if (!KEYS.includes(key)) throw invalid(`unknown key ${JSON.stringify(key.slice(0, 64))} (getstats takes ${KEYS.join(', ')})`);
   }
   const grain = obj.Grain === undefined || obj.Grain === null ? 'day' : obj.Grain;
-  if (grain !== 'day' && grain !== 'hour') throw invalid(`Grain must be "day" or "hour", got ${describe(obj.Grain)}`);
+  if (grain !== 'day' && grain !== 'hour') throw invalid(`Grain must be "day" or "hour", got ${describeValue(obj.Grain)}`);
   const by = obj.By === undefined || obj.By === null ? undefined : obj.By;
-  if (by !== undefined && by !== 'platform' && by !== 'vendor') throw invalid(`By must be "platform", "vendor" or null, got ${describe(obj.By)}`);
+  if (by !== undefined && by !== 'platform' && by !== 'vendor') throw invalid(`By must be "platform", "vendor" or null, got ${describeValue(obj.By)}`);
   const start = bucket('Start', obj.Start, grain);
   const end = bucket('End', obj.End, grain);
   if (start !== undefined && end !== undefined && start > end) throw invalid(`Start ${start} is after End ${end}`);
@@ -74,11 +67,11 @@ export function parseGetStatsRequest(raw: Buffer): GetStatsRequest {
 function fields(value: unknown, grain: StatsGrain, by: StatsBy | undefined): readonly StatsField[] {
   const offered = statsFieldsFor(grain, by);
   if (value === undefined || value === null) return offered;
-  if (!Array.isArray(value)) throw invalid(`Fields must be an array of field names, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw invalid(`Fields must be an array of field names, got ${describeValue(value)}`);
   if (value.length === 0) return offered;
   const wanted = new Set<StatsField>();
   for (const [i, name] of value.entries()) {
-    if (typeof name !== 'string') throw invalid(`Fields[${i}] must be a string field name, got ${describe(name)}`);
+    if (typeof name !== 'string') throw invalid(`Fields[${i}] must be a string field name, got ${describeValue(name)}`);
     if (!isStatsField(name)) {
       const near = lowerCaseNames.get(name.toLowerCase());
       throw invalid(`unknown field ${JSON.stringify(name.slice(0, 64))} in Fields${near ? ` (did you mean "${near}"?)` : ''}`);
