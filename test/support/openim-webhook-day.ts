@@ -141,3 +141,47 @@ export function answerOf(res: LightMyRequestResponse): { actionCode: number; err
   if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${res.body}`);
   return res.json();
 }
+
+/** Serves the harness app on a real socket (127.0.0.1, a free port); returns its origin. Closed with the harness. */
+export function serveOverHttp(h: RestHarness): Promise<string> {
+  return h.app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+export interface HttpPostOptions extends Omit<PostOptions, 'rawBody' | 'remoteAddress'> {
+  /** The body's bytes instead of JSON.stringify(d.body). */
+  readonly body?: string | Buffer;
+  /** The command segment of the URL instead of d.command (may be empty). */
+  readonly command?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** What came back over the wire. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly text: string;
+}
+
+/** Posts one delivery over real HTTP the way open-im-server does, with the fake clock at its arrival. */
+export async function postWebhookOverHttp(origin: string, h: RestHarness, d: OpenImDelivery, options: HttpPostOptions = {}): Promise<HttpAnswer> {
+  h.clock.set(d.at + (options.delayMs ?? 0));
+  const res = await fetch(`${origin}/v4/imstats/openim/${options.sdkappid ?? SDKAPPID}/${options.secret ?? SECRET}/${options.command ?? d.command}`, {
+    method: 'POST',
+    body: options.body ?? JSON.stringify(d.body),
+    headers: { 'content-type': 'application/json; charset=utf-8', operationID: d.operationID, ...options.headers },
+  });
+  return { status: res.status, contentType: res.headers.get('content-type'), text: await res.text() };
+}
+
+/** The OpenIM answer of an HTTP exchange, after checking HTTP 200 and JSON. */
+export function httpAnswerOf(res: HttpAnswer): { actionCode: number; errCode: number; errDlt: string; errMsg: string; nextCode: number } {
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text}`);
+  if (res.contentType !== 'application/json') throw new Error(`Content-Type ${res.contentType}: ${res.text}`);
+  return JSON.parse(res.text);
+}
+
+/** Webhooks of `sdkappid` waiting in the callback inbox (stored, not yet applied). */
+export async function inboxRows(h: RestHarness, sdkappid: number = SDKAPPID): Promise<number> {
+  const row = await h.store.db.selectFrom('callback_inbox').select((eb) => eb.fn.countAll<number | string>().as('n')).where('sdkappid', '=', sdkappid).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
