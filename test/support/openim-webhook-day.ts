@@ -136,6 +136,19 @@ export async function dayNumbers(h: RestHarness, nowMs: number, day = DAY, sdkap
   return Object.fromEntries(COUNTED_FIELDS.map((f) => [f, Number(row[f])]));
 }
 
+/**
+ * getstats' `Result` rows for `sdkappid` (stats-api.md) for the given body, e.g.
+ * `{"Grain":"hour","Start":"2024061400","End":"2024061423","By":"platform"}`.
+ */
+export async function statsRows(h: RestHarness, nowMs: number, body: Record<string, unknown>, sdkappid: number = SDKAPPID): Promise<Record<string, string>[]> {
+  h.clock.set(nowMs);
+  const query = { ...h.defaultQuery(), sdkappid: String(sdkappid), usersig: h.sign({ sdkappid }) };
+  const res = await h.call({ path: '/v4/imstats/getstats', query, body: JSON.stringify(body) });
+  const parsed = res.json() as { ErrorCode: number; ErrorInfo: string; Result: Record<string, string>[] };
+  if (parsed.ErrorCode !== 0) throw new Error(`getstats ${JSON.stringify(body)}: ${parsed.ErrorCode} ${parsed.ErrorInfo}`);
+  return parsed.Result;
+}
+
 /** The parsed OpenIM answer, after checking HTTP 200 and JSON. */
 export function answerOf(res: LightMyRequestResponse): { actionCode: number; errCode: number; errDlt: string; errMsg: string; nextCode: number } {
   if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${res.body}`);

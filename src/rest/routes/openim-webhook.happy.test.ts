@@ -7,7 +7,7 @@ import { eventToJson } from '../../simulate/write-ndjson.js';
 import { buildApp } from '../../server/build-app.js';
 import { testDatabaseKinds } from '../../../test/support/test-databases.js';
 import { KEY, NOW_MS, openRestHarness, SDKAPPID, type RestHarness } from '../../../test/support/rest-test-harness.js';
-import { answerOf, dayNumbers, dayOfWebhooks, expectedDay, postWebhook, setOpenIm } from '../../../test/support/openim-webhook-day.js';
+import { answerOf, dayNumbers, dayOfWebhooks, expectedDay, postWebhook, setOpenIm, statsRows } from '../../../test/support/openim-webhook-day.js';
 
 const SUCCESS = { actionCode: 0, errCode: 0, errDlt: '', errMsg: '', nextCode: 0 };
 /** The app fed the same simulated workload as canonical NDJSON, for comparison. */
@@ -105,6 +105,34 @@ for (const kind of testDatabaseKinds()) {
         for (const field of ['LoginTimes', 'MaxOnlineNum', 'C2CUpMsgNum', 'C2CDownMsgNum', 'GroupUpMsgNum', 'GroupDownMsgNum', 'C2CAPNSMsgNum', 'RegistUserNumTotal', 'GroupAllGroupNum']) {
           assert.ok(day[field]! > 0, `${field} is ${day[field]}`);
         }
+      });
+
+      test('getstats of the two days and of the day by hour, in total, per platform and per vendor, are equal row by row, and not trivially', async () => {
+        // The same posted streams as the test above (the suite's database keeps them).
+        const plan = simulationPlan(options(SDKAPPID));
+        const hours = { Grain: 'hour', Start: `${plan.start}00`, End: `${plan.start}23` };
+        const days = { Grain: 'day', Start: plan.warmUpDay, End: plan.start };
+        const bodies = [days, { ...days, By: 'platform' }, { ...days, By: 'vendor' }, hours, { ...hours, By: 'platform' }];
+        const rows: Record<string, Record<string, string>[]> = {};
+        for (const body of bodies) {
+          const viaOpenIm = await statsRows(h, NOW_MS, body, SDKAPPID);
+          const viaNdjson = await statsRows(h, NOW_MS, body, NDJSON_APP);
+          assert.deepEqual(viaOpenIm, viaNdjson, JSON.stringify(body));
+          rows[JSON.stringify(body)] = viaOpenIm;
+        }
+        // Not trivially: several platforms log in on the day, messages are counted (the simulator's carry
+        // no platform: "Unknown" on both paths), in several hours, and pushes have a vendor.
+        const dayByPlatform = rows[JSON.stringify({ ...days, By: 'platform' })]!.filter((r) => r.Bucket === plan.start);
+        const loginPlatforms = dayByPlatform.filter((r) => Number(r.LoginTimes) > 0).map((r) => r.Platform);
+        assert.ok(loginPlatforms.length >= 3, `platforms with logins: ${loginPlatforms.join(', ')}`);
+        assert.ok(dayByPlatform.reduce((n, r) => n + Number(r.C2CUpMsgNum), 0) > 0, 'messages per platform');
+        const hourByPlatform = rows[JSON.stringify({ ...hours, By: 'platform' })]!;
+        assert.equal(new Set(hourByPlatform.map((r) => r.Bucket)).size, 24);
+        const busyHours = new Set(hourByPlatform.filter((r) => Number(r.LoginTimes) > 0 && r.Platform !== 'Unknown').map((r) => r.Bucket));
+        assert.ok(busyHours.size >= 6, `hours with logins on a named platform: ${[...busyHours].join(', ')}`);
+        assert.ok(hourByPlatform.some((r) => Number(r.GroupUpMsgNum) > 0), 'group messages by hour');
+        const vendors = rows[JSON.stringify({ ...days, By: 'vendor' })]!.filter((r) => Number(r.PushNum) > 0).map((r) => r.Vendor);
+        assert.deepEqual([...new Set(vendors)], ['apns']);
       });
     });
 
