@@ -3,41 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.js';
 import { DEMO_SDKAPPID } from './demo-app.js';
-import { runCaptured, type CapturedRun } from './run-captured.js';
-
-/** A running `imstats serve`: its output so far, and a way to stop it. */
-interface Serving {
-  readonly stdout: () => string;
-  /** Resolves once the given text has been printed on stdout. */
-  printed(text: string): Promise<void>;
-  stop(): Promise<CapturedRun>;
-}
-
-function startServe(args: readonly string[], env: Record<string, string> = {}): Serving {
-  const stop = new AbortController();
-  let out = '';
-  const waiters: { text: string; resolve: () => void }[] = [];
-  const done = runCaptured(['serve', ...args], {
-    env,
-    signal: stop.signal,
-    onOut: (text) => {
-      out += text;
-      for (const w of waiters.filter((w) => out.includes(w.text))) w.resolve();
-    },
-  });
-  return {
-    stdout: () => out,
-    printed: (text) =>
-      Promise.race([
-        new Promise<void>((resolve) => (out.includes(text) ? resolve() : waiters.push({ text, resolve }))),
-        done.then((run) => Promise.reject(new Error(`serve ended (exit ${run.code}) before printing ${JSON.stringify(text)}: ${run.stderr}`))),
-      ]),
-    stop: () => {
-      stop.abort();
-      return done;
-    },
-  };
-}
+import { runCaptured } from './run-captured.js';
+import { startServe } from '../../test/support/serve-in-process.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`imstats serve (${kind})`, () => {

@@ -172,3 +172,46 @@ describe('the brake behind a trusted proxy (real sockets)', () => {
     assert.equal(await call({ ...h.defaultQuery(), usersig: h.sign({ expire: 999 }) }, '127.0.0.6', '192.0.2.200'), 70050);
   });
 });
+
+describe('callback bodies to an unknown app (real sockets)', () => {
+  const CLIENTS = 30;
+  const MIB16 = 16 * 1024 * 1024;
+
+  /** POSTs `body`; resolves with the ErrorCode, or "cut" when the server closed the connection before the client read an answer. */
+  function postBig(port: number, path: string, body: Buffer): Promise<number | 'cut'> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (v: number | 'cut') => {
+        if (!settled) resolve(v);
+        settled = true;
+      };
+      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(body.length) } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => done(JSON.parse(text).ErrorCode as number));
+        res.on('error', () => done('cut'));
+      });
+      req.on('error', () => done('cut'));
+      req.end(body);
+    });
+  }
+
+  test(`${CLIENTS} concurrent 16 MiB callbacks to an unknown SdkAppid are all refused (70060 or cut), nothing is stored, and the server keeps answering`, async (t) => {
+    const h = await openRestHarness('sqlite');
+    t.after(() => h.close());
+    const port = Number(new URL(await listen(h.app, { host: '127.0.0.1', port: 0 })).port);
+    const body = Buffer.alloc(MIB16, 'x');
+    body.write('{"CallbackCommand":"Push.OfflinePush","Pad":"', 'utf8');
+    body.write('"}', MIB16 - 2, 'utf8');
+    const time = String(Math.floor(h.clock() / 1000));
+    const path = `/v4/imstats/callback?SdkAppid=1400999999&CallbackCommand=Push.OfflinePush&contenttype=json&OptPlatform=Web&RequestTime=${time}&Sign=${'0'.repeat(64)}`;
+    const outcomes = await Promise.all(Array.from({ length: CLIENTS }, () => postBig(port, path, body)));
+    t.diagnostic(`answers: ${outcomes.filter((o) => o === 70060).length} × 70060, ${outcomes.filter((o) => o === 'cut').length} cut while sending (RSS: npm run bench:callback-memory)`);
+    assert.deepEqual(outcomes.filter((o) => o !== 70060 && o !== 'cut'), [], 'nothing but refusals');
+    assert.ok(outcomes.includes(70060), 'answered, not only cut');
+    const stored = await h.store.db.selectFrom('callback_inbox').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(stored.n), 0);
+    assert.equal(code(await post(port, `${GETAPPINFO}?${new URLSearchParams(h.defaultQuery())}`, '{}')), 0, 'a normal call answers');
+  });
+});
