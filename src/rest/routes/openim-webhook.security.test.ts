@@ -71,4 +71,29 @@ for (const kind of testDatabaseKinds()) {
       }
     });
   });
+
+  describe(`POST /v4/imstats/openim/… over real HTTP: the URL is checked before the body is read, on ${kind}`, () => {
+    let h: RestHarness;
+    let origin: string;
+    /** 2 MiB: over the 1 MiB budget these suites give all callback bodies together, under the route's 8 MiB limit. */
+    const big = `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`;
+    before(async () => {
+      h = await openRestHarness(kind, { callbackBodyBudgetBytes: 1024 * 1024 });
+      await setOpenIm(h);
+      origin = await serveOverHttp(h);
+    });
+    after(() => h.close());
+
+    test('a wrong secret or an unknown app with a 2 MiB body is refused for what it is, not for the body (which would not fit the budget)', async () => {
+      assert.equal(httpAnswerOf(await postWebhookOverHttp(origin, h, login(), { secret: 'guessed-secret-0123456789', body: big })).errCode, 70062);
+      assert.equal(httpAnswerOf(await postWebhookOverHttp(origin, h, login(), { sdkappid: 1400999999, body: big })).errCode, 70020);
+    });
+
+    test("with the right secret the same body is read, and refused by the callback bodies' shared budget: 60007, retry later", async () => {
+      const a = httpAnswerOf(await postWebhookOverHttp(origin, h, login(), { body: big }));
+      assert.deepEqual([a.actionCode, a.errCode, a.nextCode], [1, 60007, 0], JSON.stringify(a));
+      assert.match(a.errMsg, /the most this server keeps at once; retry later/);
+      assert.equal(httpAnswerOf(await postWebhookOverHttp(origin, h, login())).errCode, 0, 'a normal webhook still passes');
+    });
+  });
 }

@@ -5,6 +5,7 @@ import { dedupeKey } from '../../events/adapters/tencent-callback/dedupe-key.js'
 import type { ItemRejection } from '../../events/adapters/tencent-callback/index.js';
 import { validateEvent } from '../../events/validate-event.js';
 import { OpenImWebhooksRepo, openImSecretMatches, type OpenImWebhookConfig } from '../../store/openim-webhooks-repo.js';
+import type { App } from '../../store/apps-repo.js';
 import { ApiError } from '../error-codes.js';
 import { errorResponse } from '../error-response.js';
 import { rawBodyOf, utf8Text } from '../raw-body.js';
@@ -53,11 +54,18 @@ interface Params {
   readonly command: string;
 }
 
+/** A webhook let in by its URL and source address. */
+interface Admitted {
+  readonly app: App;
+  readonly config: OpenImWebhookConfig;
+}
+
 /**
  * `POST /v4/imstats/openim/<SDKAppID>/<secret>/<command>`: OpenIM's webhooks (it posts each to
  * its configured `url` + `/` + the command name). The secret in the path is the app's (set with
  * `imstats app openim set`), compared by hash; an allow-list of source addresses, when set, is
- * checked first. A counted webhook is translated (see events/adapters/openim-webhook) and, when
+ * checked first. These checks run before the body is read (a stranger cannot make the server
+ * buffer 8 MiB), and the bodies being received share the callback receiver's memory budget. A counted webhook is translated (see events/adapters/openim-webhook) and, when
  * something in it can count, stored in the callback inbox (committed) before the answer says
  * success; the inbox is applied per app in arrival order, exactly once, by whichever node gets to
  * it. The answer waits OPENIM_ANSWER_BUDGET_MS at most for that, to report what counted. When the
@@ -80,21 +88,36 @@ export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
     return config;
   };
 
+  /** Everything the URL and the source address can tell, checked before a byte of the (up to 8 MiB) body is read. */
+  const admit = async (request: FastifyRequest<{ Params: Params }>): Promise<Admitted> => {
+    const { sdkappid: rawId, secret } = request.params;
+    const app = SDKAPPID.test(rawId) ? await ctx.apps.get(Number(rawId)) : undefined;
+    if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
+    if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
+    const config = await settingsOf(app.sdkappid);
+    if (!config) throw new ApiError('OPENIM_BAD_SECRET', `app ${app.sdkappid} has no OpenIM webhook secret yet`);
+    if (!config.allowedSources.allows(request.ip)) throw new ApiError('OPENIM_SOURCE_NOT_ALLOWED', `${request.ip} is not allowed`);
+    if (!openImSecretMatches(config, secret)) throw new ApiError('OPENIM_BAD_SECRET');
+    return { app, config };
+  };
+  const admitted = new WeakMap<FastifyRequest, Admitted>();
+
   fastify.post<{ Params: Params }>(
     '/imstats/openim/:sdkappid/:secret/:command',
     {
-      config: { auth: 'none', maxBodyBytes: MAX_OPENIM_BODY_BYTES },
+      // Bodies share the callback receiver's memory budget (60007 when full, OpenIM logs it and carries on).
+      config: { auth: 'none', maxBodyBytes: MAX_OPENIM_BODY_BYTES, bodyBudget: ctx.callbackBodies },
+      preParsing: async (request, _reply, payload) => {
+        admitted.set(request, await admit(request));
+        return payload;
+      },
       errorHandler: (err, request, reply) => sendFailure(request, reply, err),
     },
     async (request): Promise<OpenImAnswer> => {
-      const { sdkappid: rawId, secret, command } = request.params;
-      const app = SDKAPPID.test(rawId) ? await ctx.apps.get(Number(rawId)) : undefined;
-      if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
-      if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
-      const config = await settingsOf(app.sdkappid);
-      if (!config) throw new ApiError('OPENIM_BAD_SECRET', `app ${app.sdkappid} has no OpenIM webhook secret yet`);
-      if (!config.allowedSources.allows(request.ip)) throw new ApiError('OPENIM_SOURCE_NOT_ALLOWED', `${request.ip} is not allowed`);
-      if (!openImSecretMatches(config, secret)) throw new ApiError('OPENIM_BAD_SECRET');
+      const { command } = request.params;
+      const found = admitted.get(request);
+      if (!found) throw new Error('OpenIM admission did not run (route without its preParsing hook)');
+      const { app, config } = found;
       if (!WEBHOOK_TRANSLATORS.has(command)) return success(`ignored: ${JSON.stringify(command.slice(0, 80))} is not counted`);
 
       const arrivalMs = ctx.nowMs();
