@@ -116,10 +116,15 @@ for (const kind of testDatabaseKinds()) {
 
     test('a Push.OfflinePush of 10,000 events counts once, its retry adds nothing, the server still serves', async () => {
       const before = await dayNumbers(h, NOW_MS);
+      // Stored either way; applied within the answer budget or just after it (the box may be loaded).
       const first = await answerOf(await postCallback(h, bigPush(10_000)));
-      assert.deepEqual(first, { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+      assert.ok(['', 'stored; being applied'].includes(first.ErrorInfo), first.ErrorInfo);
+      assert.deepEqual({ ...first, ErrorInfo: '' }, { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+      await drained();
       const retry = await answerOf(await postCallback(h, bigPush(10_000), { delayS: 5 }));
-      assert.deepEqual(retry, { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: 'OK: already applied (a retried delivery)' });
+      assert.ok(['OK: already applied (a retried delivery)', 'stored; being applied'].includes(retry.ErrorInfo), retry.ErrorInfo);
+      assert.equal(retry.ErrorCode, 0);
+      await drained();
       const after = await dayNumbers(h, NOW_MS);
       assert.deepEqual(
         [after.C2CAPNSMsgNum - before.C2CAPNSMsgNum, after.GroupAPNSMsgNum - before.GroupAPNSMsgNum, after.APNSMsgNum - before.APNSMsgNum],
@@ -128,6 +133,13 @@ for (const kind of testDatabaseKinds()) {
       const next = await answerOf(await postCallback(h, c2c(c2cBody({ MsgSeq: 7, MsgKey: 'next' }))));
       assert.deepEqual(next, { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
     });
+
+    /** Waits (bounded) until every stored callback has been applied. */
+    async function drained(): Promise<void> {
+      const waiting = async () => Number((await h.store.db.selectFrom('callback_inbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      for (let i = 0; i < 600 && (await waiting()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await waiting(), 0, 'every stored callback was applied');
+    }
 
     test('a callback body over the 16 MiB callback limit is refused clearly and counts nothing', async () => {
       const before = await dayNumbers(h, NOW_MS);
