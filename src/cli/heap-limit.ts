@@ -11,20 +11,30 @@ export function missingNodeFlags(args: readonly string[], execArgv: readonly str
   return execArgv.some((a) => a.startsWith('--max-old-space-size')) ? [] : INGEST_NODE_FLAGS;
 }
 
+/** Set by bin/imstats.js in the environment of the process it re-runs: its own pid. */
+export const LAUNCHER_PID_ENV = 'IMSTATS_LAUNCHER_PID';
+
 /**
- * In a process re-run by bin/imstats.js (an IPC channel to it is open): exits as soon as the
- * launcher is gone, however it died (SIGKILL included: the channel closes with the process), so
- * an ingest never goes on as an orphan. The open batch's transaction is abandoned, as a kill -9
+ * In a process re-run by bin/imstats.js (LAUNCHER_PID_ENV set, an IPC channel to it open): exits
+ * as soon as the launcher is gone, however it died (SIGKILL included: the channel closes with the
+ * process), so an ingest never goes on as an orphan. A launcher that died while this process was
+ * still starting is noticed too: the channel's close may have been handled before this runs (ES
+ * modules load asynchronously), so the channel being closed already, or a parent that is no
+ * longer the launcher, count as gone. The open batch's transaction is abandoned, as a kill -9
  * would; a re-run skips what was committed. Elsewhere does nothing.
  */
 export function stopWithLauncher(): void {
-  if (!process.channel) return;
-  // The channel must not keep a finished command alive.
-  process.channel.unref();
-  process.on('disconnect', () => {
+  const launcher = process.env[LAUNCHER_PID_ENV];
+  if (launcher === undefined) return;
+  delete process.env[LAUNCHER_PID_ENV];
+  const gone = () => {
     process.stderr.write('imstats: the launching process is gone; stopping\n', () => process.exit(EXIT_LAUNCHER_GONE));
     setTimeout(() => process.exit(EXIT_LAUNCHER_GONE), 200).unref();
-  });
+  };
+  if (!process.channel || !process.connected || process.ppid !== Number(launcher)) return gone();
+  // The channel must not keep a finished command alive.
+  process.channel.unref();
+  process.on('disconnect', gone);
 }
 
 /** Exit status of a child whose launcher died (128 + SIGHUP, as a shell would report a hang-up). */

@@ -2,19 +2,65 @@ import type { Store } from '../store/store.js';
 import { guard, toNumber } from '../store/store-error.js';
 import type { InboxEntry, InboxEntryInput } from './inbox-entry.js';
 
+/** Callbacks one app may have waiting to be applied, by default: 100,000 (past it, deliveries are refused and retried by the sender). */
+export const DEFAULT_INBOX_LIMIT = 100_000;
+/** How long a counted depth is trusted (plus what this process added since) before it is counted again: 1 s. */
+export const INBOX_DEPTH_RECHECK_MS = 1000;
+
+/**
+ * A delivery refused because its app already has `limit` entries waiting: nothing was stored, so
+ * nothing may be acknowledged; the sender is to retry later (the REST layer answers 60007).
+ */
+export class InboxFullError extends Error {
+  constructor(
+    readonly sdkappid: number,
+    readonly waiting: number,
+    readonly limit: number,
+  ) {
+    super(`app ${sdkappid} has ${waiting >= limit ? `${limit} or more` : waiting} callbacks waiting to be applied (the limit is ${limit}); retry later`);
+    this.name = 'InboxFullError';
+  }
+}
+
+export interface CallbackInboxOptions {
+  /** Entries one app may have waiting; `add` refuses more (InboxFullError). 0: no limit. Default DEFAULT_INBOX_LIMIT. */
+  readonly limit?: number;
+  /** Unix ms clock measuring INBOX_DEPTH_RECHECK_MS; default Date.now. */
+  readonly clock?: () => number;
+}
+
 /**
  * The durable inbox of webhook deliveries (table `callback_inbox`): a delivery is added, and
  * only then answered; drainers apply entries in id order and remove them. Shared by every node
  * on the database; exactly-once application comes from batch ids claimed when applying
- * (InboxDrainer), so two nodes taking the same entry count it once.
+ * (InboxDrainer), so two nodes taking the same entry count it once. Bounded per app: while an
+ * app's backlog is at the limit (applying stalled, the database slow), new deliveries are refused
+ * before anything is stored, so what is acknowledged is always what can be kept and applied. The
+ * depth is counted at most every INBOX_DEPTH_RECHECK_MS (bounded by the limit) and this process's
+ * additions are added in between, so other nodes' additions may overshoot it by one second's worth.
  */
 export class CallbackInbox {
-  constructor(private readonly store: Store) {}
+  readonly #limit: number;
+  readonly #clock: () => number;
+  /** Per app: the depth last counted (plus additions since) and when it was counted. */
+  readonly #depth = new Map<number, { n: number; at: number } | Promise<number>>();
 
-  /** Stores a delivery durably (committed when this resolves) and returns its id. */
-  add(entry: InboxEntryInput): Promise<number> {
+  constructor(
+    private readonly store: Store,
+    options: CallbackInboxOptions = {},
+  ) {
+    this.#limit = options.limit ?? DEFAULT_INBOX_LIMIT;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Stores a delivery durably (committed when this resolves) and returns its id; InboxFullError when its app's backlog is at the limit. */
+  async add(entry: InboxEntryInput): Promise<number> {
+    if (this.#limit > 0) {
+      const waiting = await this.#waiting(entry.sdkappid);
+      if (waiting >= this.#limit) throw new InboxFullError(entry.sdkappid, waiting, this.#limit);
+    }
     const { db, dialect } = this.store;
-    return guard(dialect, 'storing a callback', () =>
+    const id = await guard(dialect, 'storing a callback', () =>
       dialect.insertReturningId(
         db.insertInto('callback_inbox').values({
           sdkappid: entry.sdkappid,
@@ -27,6 +73,35 @@ export class CallbackInbox {
         }),
       ),
     );
+    const depth = this.#depth.get(entry.sdkappid);
+    if (depth && !(depth instanceof Promise)) depth.n++;
+    return id;
+  }
+
+  /** The app's entries waiting as last counted (counted again when older than INBOX_DEPTH_RECHECK_MS; one count at a time). */
+  async #waiting(sdkappid: number): Promise<number> {
+    const known = this.#depth.get(sdkappid);
+    if (known instanceof Promise) return known;
+    const now = this.#clock();
+    if (known && now - known.at < INBOX_DEPTH_RECHECK_MS) return known.n;
+    const { db, dialect } = this.store;
+    const counting = guard(dialect, 'counting the callback inbox', async () => {
+      // Counts at most `limit` rows: the answer needed is only whether the limit is reached.
+      const row = await db
+        .selectFrom((eb) => eb.selectFrom('callback_inbox').select('id').where('sdkappid', '=', sdkappid).limit(this.#limit).as('waiting'))
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      return toNumber(row.n, 'count');
+    });
+    this.#depth.set(sdkappid, counting);
+    try {
+      const n = await counting;
+      this.#depth.set(sdkappid, { n, at: now });
+      return n;
+    } catch (err) {
+      this.#depth.delete(sdkappid);
+      throw err;
+    }
   }
 
   /** The app's oldest `limit` entries, in id order. */

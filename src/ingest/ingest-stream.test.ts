@@ -38,3 +38,21 @@ test('a read error in the middle rejects with what was applied before it', async
     await h.close();
   }
 });
+
+test('a file chunk applied before batch ids were scoped by app (ndjson:<line>:<hash>) is not counted again', async () => {
+  const h = await pipelineHarness('sqlite', NOW);
+  try {
+    await h.apps.create({ sdkappid: APP, name: 'upgrade', createdAt: 0 });
+    const lines = [0, 1, 2].map((i) => JSON.stringify({ type: 'user.register', time: NOW - 3_600_000, user: `u${i}` }));
+    const more = [3, 4].map((i) => JSON.stringify({ type: 'user.register', time: NOW - 3_600_000, user: `u${i}` }));
+    // What the version before the upgrade recorded for the first chunk (its format, written out).
+    const { createHash } = await import('node:crypto');
+    const legacy = `ndjson:1:${createHash('sha256').update(lines.join('\n')).digest('base64url')}`;
+    await h.store.db.insertInto('applied_batches').values({ batch_id: legacy, applied_at: NOW - 60_000 }).execute();
+    const summary = await ingestStream(h.ingestor, Readable.from([...lines, ...more].map((l) => `${l}\n`)), { sdkappid: APP, batchLines: 3 });
+    assert.deepEqual({ accepted: summary.accepted, alreadyApplied: summary.alreadyApplied, skipped: summary.skippedBatches }, { accepted: 2, alreadyApplied: 3, skipped: 1 });
+    assert.equal((await h.day(APP, '20240620')).RegistUserNumOneDay, 2);
+  } finally {
+    await h.close();
+  }
+});

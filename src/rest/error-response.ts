@@ -1,4 +1,5 @@
 import type { DbFailure } from '../store/dialects/dialect.js';
+import { InboxFullError } from '../inbox/callback-inbox.js';
 import { StoreError } from '../store/store-error.js';
 import { UserSigError, type UserSigFailure } from '../usersig/index.js';
 import { ApiError, ERROR_CODES, type ErrorName } from './error-codes.js';
@@ -40,6 +41,8 @@ export function errorResponse(err: unknown): ErrorResponse {
   if (err instanceof UserSigError) {
     return { code: ERROR_CODES[USERSIG_FAILURE_ERRORS[err.failure]].code, info: err.message, log: 'none' };
   }
+  // Nothing was stored: a non-zero code, so the sender retries later (api.md: over the limit → 60007 at once, never queue).
+  if (err instanceof InboxFullError) return { code: ERROR_CODES.RATE_LIMITED.code, info: `${ERROR_CODES.RATE_LIMITED.info}: ${err.message}`, log: 'none' };
   if (err instanceof StoreError) {
     const base = ERROR_CODES[DB_FAILURE_ERRORS[err.failure]];
     return { code: base.code, info: `${base.info}; please retry`, log: 'error' };

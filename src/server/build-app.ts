@@ -23,7 +23,7 @@ import { healthRoute } from './health-route.js';
 import { ConnectionGate, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from './connection-gate.js';
 import { connectionCapFor, openFileLimit } from './fd-limit.js';
 import { createServerSet, setSecondaryServer, type Timeouts } from './http-servers.js';
-import { CallbackInbox, InboxDrainer } from '../inbox/index.js';
+import { CallbackInbox, DEFAULT_INBOX_LIMIT, InboxDrainer } from '../inbox/index.js';
 import { OPENIM_TRANSPORT, translateStoredOpenImWebhook } from '../events/adapters/openim-webhook/index.js';
 import { TENCENT_TRANSPORT, translateStoredTencentCallback } from '../events/adapters/tencent-callback/index.js';
 import { consoleRoute } from '../console/console-route.js';
@@ -102,6 +102,8 @@ export interface AppConfig extends Timeouts {
   readonly maxConnectionsPerClient?: number;
   /** Memory all concurrent callback bodies may hold together; default 64 MiB (60007 beyond). */
   readonly callbackBodyBudgetBytes?: number;
+  /** Callbacks one app may have stored and not yet applied; more are answered 60007 (retry later). 0: no limit. Default 100,000. */
+  readonly callbackInboxLimit?: number;
 }
 
 /**
@@ -169,7 +171,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     clock: nowMs,
     onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
   });
-  const inbox = new CallbackInbox(config.store);
+  const inbox = new CallbackInbox(config.store, { limit: config.callbackInboxLimit ?? DEFAULT_INBOX_LIMIT, clock: nowMs });
   const drainer = new InboxDrainer(inbox, ingestor, {
     translators: new Map([
       [TENCENT_TRANSPORT, translateStoredTencentCallback],

@@ -17,3 +17,15 @@ export function batchIdOf(batch: BatchKey): string {
   const id = prefix + batch.key;
   return id.length <= MAX_BATCH_ID_LENGTH ? id : `${prefix}#${createHash('sha256').update(batch.key).digest('base64url')}`;
 }
+
+/**
+ * The id the same batch had before ids were scoped by app (upgrades of a database filled
+ * before): file chunks were `ndjson:<line>:<hash>`, with no app in it; every other transport's id
+ * is unchanged. A chunk claimed under its old id was applied before the upgrade, so re-running
+ * an interrupted import after upgrading does not count its committed chunks again. Old ids name
+ * no app, so until they are pruned (retention + 1 day after the upgrade) such a chunk is
+ * "already applied" for any app, as it was before the upgrade.
+ */
+export function legacyBatchIdOf(batch: BatchKey): string | undefined {
+  return batch.transport === 'ndjson' ? `ndjson:${batch.key}` : undefined;
+}

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { DISTINCT_FIELDS, EXTRA_SUM_FIELDS, PEAK_FIELDS, SUM_FIELDS, NET_FIELDS, type StoredField } from '../catalog/fields.js';
 import type { AppState, StateChanges, StateNeeds } from '../aggregate/app-state.js';
 import type { BatchKey, BatchStore, BatchTransaction } from '../aggregate/batch-store.js';
-import { batchIdOf } from './batch-id.js';
+import { batchIdOf, legacyBatchIdOf } from './batch-id.js';
 import type { BucketTally } from '../aggregate/tally.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -68,6 +68,8 @@ class SqlBatchTransaction implements BatchTransaction {
   async claimBatch(batch: BatchKey, nowMs: number): Promise<boolean> {
     const batchId = batchIdOf(batch);
     const at = batch.atMs ?? nowMs;
+    const legacy = legacyBatchIdOf(batch);
+    if (legacy !== undefined && (await this.tx.selectFrom('applied_batches').select('batch_id').where('batch_id', '=', legacy).executeTakeFirst())) return false;
     const insert = this.store.dialect.ignoreDuplicates(this.tx.insertInto('applied_batches').values({ batch_id: batchId, applied_at: at }));
     if (this.store.dialect.insertedRows(await insert.executeTakeFirst()) === 1) return true;
     if (batch.reclaimAfterMs === undefined) return false;

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../
 import { connectionCapFor, openFileLimit, RESERVED_FILE_DESCRIPTORS } from '../../server/fd-limit.js';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../../server/http-servers.js';
 import { DEFAULT_ANSWER_CACHE_TTL_MS } from '../../rest/answer-cache.js';
+import { DEFAULT_INBOX_LIMIT } from '../../inbox/index.js';
 import { DEFAULT_PORT, listenAll } from '../../server/listen.js';
 import { makeUserSig } from '../../usersig/index.js';
 import type { CliContext } from '../cli-io.js';
@@ -30,6 +31,7 @@ interface Options {
   readonly maxConnectionsPerClient?: number;
   readonly rateLimit: number;
   readonly answerCacheMs: number;
+  readonly inboxLimit: number;
   readonly demo?: boolean;
   readonly demoUsers: number;
   readonly log?: boolean;
@@ -58,6 +60,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--max-connections-per-client <n>', `open connections at most from one address; trusted proxies are exempt (default: $IMSTATS_MAX_CONNECTIONS_PER_CLIENT, else ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT})`, positiveInt)
     .option('--rate-limit <n>', 'getappinfo calls per second per SDKAppID', positiveInt, DEFAULT_RATE_LIMIT)
     .option('--answer-cache-ms <n>', "serve a getappinfo answer this long without checking whether the app's data changed (0: check every call)", wholeNumber, DEFAULT_ANSWER_CACHE_TTL_MS)
+    .option('--inbox-limit <n>', 'callbacks one app may have stored and not yet applied; more are answered 60007 so the sender retries (0: no limit)', wholeNumber, DEFAULT_INBOX_LIMIT)
     .option('--demo', 'create a demo app with 30 simulated days on first start (reused later) and print how to call it')
     .option('--demo-users <n>', 'users of the simulated demo app', positiveInt, DEFAULT_DEMO_USERS)
     .option('--log', "log requests as JSON lines on stdout with each answer's ErrorCode (UserSigs and Signs redacted)")
@@ -101,6 +104,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
       store,
       rateLimit: o.rateLimit,
       answerCacheTtlMs: o.answerCacheMs,
+      callbackInboxLimit: o.inboxLimit,
       nowMs: ctx.now,
       logger: o.log ?? false,
       logStream: { write: (line) => ctx.io.out(line) },
