@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { headers, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { Ingestor } from '../ingest/ingestor.js';
 import { StoreError } from '../store/store-error.js';
@@ -18,7 +18,7 @@ export const DEFAULT_CONCURRENCY = 4;
 /** First retry delay of a failed message (doubled per delivery, at most 30 s). */
 export const DEFAULT_RETRY_DELAY_MS = 1000;
 const MAX_RETRY_DELAY_MS = 30_000;
-/** How long one pull waits for a message before asking again (also bounds how long stop() waits). */
+/** How long one pull request waits before the client issues another. */
 const PULL_EXPIRES_MS = 2000;
 
 /** A rejected line of a message. */
@@ -82,6 +82,7 @@ export class EventConsumer {
   readonly #knownApps = new Set<number>();
   #stopping = false;
   #loops: Promise<void>[] = [];
+  readonly #pulls = new Set<ConsumerMessages>();
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, stream: EventStream, ingestor: Ingestor, options: EventConsumerOptions) {
     this.#nc = nc;
@@ -147,6 +148,8 @@ export class EventConsumer {
   /** Stops pulling and waits for the messages being applied to be acknowledged. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    // Ends the idle pulls now; a loop applying a message stops after acknowledging it.
+    for (const pull of this.#pulls) pull.stop();
     await Promise.all(this.#loops);
   }
 
@@ -181,13 +184,22 @@ export class EventConsumer {
     const name = this.#consumerName(partition);
     let failing = false;
     while (!this.#stopping) {
-      let msg: JsMsg | null;
       try {
         const consumer = await this.#js.consumers.get(this.#stream.name, name);
-        while (!this.#stopping) {
-          msg = await consumer.next({ expires: PULL_EXPIRES_MS });
-          failing = false;
-          if (msg) await this.#handle(partition, msg);
+        // One persistent pull (re-issued by the client, across reconnects); the server hands out
+        // one message at a time anyway (max_ack_pending 1), and this loop applies it before the next.
+        const messages = await consumer.consume({ max_messages: 1, expires: PULL_EXPIRES_MS });
+        this.#pulls.add(messages);
+        try {
+          if (this.#stopping) break;
+          for await (const msg of messages) {
+            failing = false;
+            await this.#handle(partition, msg);
+            if (this.#stopping) break;
+          }
+        } finally {
+          this.#pulls.delete(messages);
+          messages.stop();
         }
       } catch (err) {
         if (this.#stopping) break;

@@ -28,3 +28,22 @@ export async function deleteStream(name: string, url = TEST_NATS_URL): Promise<v
     await nc.close();
   }
 }
+
+/** Messages not yet applied by the durable consumers `<durable>-p0…` (pending + unacknowledged), and the stream's event messages. */
+export async function streamLag(name: string, durable = 'imstats', url = TEST_NATS_URL): Promise<{ lag: number; consumers: number; messages: number }> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    let lag = 0;
+    let consumers = 0;
+    for await (const info of jsm.consumers.list(name)) {
+      if (!info.name.startsWith(`${durable}-p`)) continue;
+      consumers++;
+      lag += info.num_pending + info.num_ack_pending;
+    }
+    const stream = await jsm.streams.info(name);
+    return { lag, consumers, messages: stream.state.messages };
+  } finally {
+    await nc.close();
+  }
+}
