@@ -1,0 +1,14 @@
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+const nc = await connect({ servers: '127.0.0.1:4222' });
+const jsm = await jetstreamManager(nc);
+const name = 'probe17b_' + Date.now();
+await jsm.streams.add({ name, subjects: [`${name}.*`], duplicate_window: 120e9 });
+const js = jetstream(nc);
+let t = performance.now();
+for (let i = 0; i < 50; i++) await js.publish(`${name}.a`, 'x'.repeat(2000), { msgID: 'id' + i });
+console.log('sequential ms/msg', (performance.now() - t) / 50);
+t = performance.now();
+await Promise.all(Array.from({ length: 50 }, (_, i) => js.publish(`${name}.a`, 'x'.repeat(2000), { msgID: 'p' + i })));
+console.log('parallel total ms', performance.now() - t);
+await jsm.streams.delete(name); await nc.close();
