@@ -83,8 +83,13 @@ async function runConsume(ctx: CliContext, o: Options): Promise<void> {
       const s = consumer.stream;
       ctx.io.out(`imstats consuming stream ${s.name} (${s.subject}.<partition>.<sdkappid>, ${s.partitions} partitions) as ${o.durable}-p0…p${s.partitions - 1} into ${store.description}\n`);
       consumer.start();
+      let refreshing = false;
       const progress = setInterval(() => {
+        // A slow NATS answer must not pile up refreshes.
+        if (refreshing) return;
+        refreshing = true;
         void consumer.refreshLag().then(() => {
+          refreshing = false;
           if (unprinted > 0) ctx.io.err(`… and ${unprinted} more rejected lines not shown\n`);
           printed = unprinted = 0;
           ctx.io.out(`${consumer.stats.line()}\n`);
