@@ -6,7 +6,7 @@ import type { Rejection } from '../events/event.js';
 import { eventSubject, type EventStream } from './event-stream.js';
 
 /** Default lines per message (one app's events; a consumer applies a message as one batch). */
-export const DEFAULT_PUBLISH_BATCH_LINES = 1000;
+export const DEFAULT_PUBLISH_BATCH_LINES = 5000;
 /** Default messages awaiting their JetStream acknowledgement at once. */
 export const DEFAULT_PUBLISH_WINDOW = 32;
 /** Default attempts per message (the same message id each time: a retry is never stored twice). */
