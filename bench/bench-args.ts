@@ -1,5 +1,5 @@
 /** The parts of the suite `--only` can pick. */
-export const BENCH_PARTS = ['getappinfo', 'ingest', 'scale'] as const;
+export const BENCH_PARTS = ['getappinfo', 'ingest', 'scale', 'nats'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchArgs {
@@ -16,7 +16,7 @@ export interface BenchArgs {
 
 export const DEFAULT_BENCH_OUT = 'bench-results/latest.json';
 
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only getappinfo|ingest|scale[,…]] [--out FILE]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only getappinfo|ingest|scale|nats[,…]] [--out FILE]
 
   --quick          short runs and small inputs (under 2 minutes)
   --only PARTS     run only these parts (comma-separated or repeated)

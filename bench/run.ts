@@ -11,6 +11,7 @@ import { extrapolateRate } from './extrapolate-rate.js';
 import { benchGetAppInfo } from './getappinfo-bench.js';
 import { runIngest, writeEventsFile } from './ingest-bench.js';
 import { renderReport } from './render-report.js';
+import { benchNats, renderNatsBench, type NatsBenchResult } from './nats-bench.js';
 import { replaceBenchSection } from './readme-section.js';
 
 /** Concurrent requests of every getappinfo load run (the issue's p99 target is at 32). */
@@ -49,6 +50,7 @@ const notes: string[] = [
 ];
 
 let report: BenchReport | undefined;
+let nats: NatsBenchResult | undefined;
 try {
   const parts: { -readonly [K in 'getappinfo' | 'ingest' | 'scale']?: BenchReport[K] } = {};
 
@@ -154,6 +156,8 @@ try {
     notes.push('Simulated events: the default simulator workload (logins, messages, groups, pushes, callbacks) over 7 days plus a warm-up day, cut at exactly N events; every event is accepted. The floor reads the file in 1 MiB UTF-8 chunks, splits on newlines and JSON.parses each line (the cheapest honest read); the readline row does the same through node:readline, the line splitting ingestStream uses.');
   }
 
+  if (wants('nats')) nats = await benchNats({ workDir, events: args.quick ? 40_000 : 200_000, log });
+
   report = {
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date().toISOString(),
@@ -170,6 +174,7 @@ try {
 
 const rendered = renderReport(report);
 console.log(rendered);
+if (nats) console.log(`\n${renderNatsBench(nats)}`);
 if (args.readme) {
   const readme = resolve(args.readme);
   writeFileSync(readme, replaceBenchSection(readFileSync(readme, 'utf8'), rendered));
@@ -177,5 +182,5 @@ if (args.readme) {
 }
 const out = resolve(args.out);
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify(nats ? { ...report, nats } : report, null, 2)}\n`);
 console.log(`\nwrote ${out} (${((Date.now() - startedMs) / 1000).toFixed(0)} s)`);

@@ -6,7 +6,7 @@ import type { BucketTally } from './tally.js';
  * in one place, so no caller concatenates ids and two transports or two apps never share one.
  */
 export interface BatchKey {
-  /** Where the batch came from: `ndjson`, `http`, `tencent`, `inbox`, … (lower case, ≤ 16 characters). */
+  /** Where the batch came from: `ndjson`, `http`, `tencent`, `inbox`, `nats`, … (lower case, ≤ 16 characters). */
   readonly transport: string;
   /** The app the transport named (`--sdkappid`, the signed-in app, the callback's SdkAppid); undefined when none. */
   readonly sdkappid?: number;

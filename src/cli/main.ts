@@ -5,8 +5,10 @@ import { StoreError } from '../store/store-error.js';
 import { processIo, type CliContext, type CliIo } from './cli-io.js';
 import { CliError } from './cli-error.js';
 import { registerApp } from './commands/app.js';
+import { registerConsume } from './commands/consume.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerPublish } from './commands/publish.js';
 import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -45,6 +47,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerQuery(program, ctx);
   registerSimulate(program, ctx);
   registerToken(program, ctx);
+  registerConsume(program, ctx);
+  registerPublish(program, ctx);
   return program;
 }
 

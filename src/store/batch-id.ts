@@ -29,3 +29,12 @@ export function batchIdOf(batch: BatchKey): string {
 export function legacyBatchIdOf(batch: BatchKey): string | undefined {
   return batch.transport === 'ndjson' ? `ndjson:${batch.key}` : undefined;
 }
+
+/**
+ * The batch key of one JetStream message (transport `nats`): the stream's name and creation time
+ * (a stream deleted and created again numbers its messages from 1 again) and the message's stream
+ * sequence. A redelivered message has the same key, so it changes nothing the second time.
+ */
+export function natsBatchKey(stream: string, createdMs: number, sequence: number): Omit<BatchKey, 'sdkappid'> {
+  return { transport: 'nats', key: `${stream}@${createdMs}:${sequence}` };
+}
