@@ -29,6 +29,8 @@ import { TENCENT_TRANSPORT, translateStoredTencentCallback } from '../events/ada
 import { consoleRoute } from '../console/console-route.js';
 import { redactUrl } from './redact-url.js';
 import { frameworkError, rootNotFound } from './root-handlers.js';
+import type { ClusterChanges } from '../redis/cluster-change.js';
+import { applyClusterChange } from './cluster-caches.js';
 
 /** getappinfo calls allowed per SDKAppID per second (Tencent's limit): 200. */
 export const DEFAULT_RATE_LIMIT = 200;
@@ -62,6 +64,12 @@ export interface AppConfig extends Timeouts {
   readonly accountBrakeThreshold?: number;
   /** Where the frequency limit and the brake count; default this process's memory (a LocalLimitStore). */
   readonly limitStore?: LimitStore;
+  /**
+   * Changes told to and heard from the other API nodes (`serve --redis`): this node's applied
+   * batches are announced, and other nodes' app, key, admin, token and data changes drop this
+   * node's caches at once. Default none: caches expire on their own (1 s).
+   */
+  readonly changes?: ClusterChanges;
   /** Milliseconds clock used for UserSig expiry, report windows, limits and caches; default Date.now. */
   readonly nowMs?: () => number;
   /** Log requests and failures with pino (UserSigs and Signs redacted, each answer's ErrorCode); default false. */
@@ -167,7 +175,10 @@ export function buildApp(config: AppConfig): FastifyInstance {
     apps,
     retentionDays,
     clock: nowMs,
-    onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
+    onApplied: (ids) => {
+      ids.forEach((id) => answers.forget(id));
+      config.changes?.publish({ kind: 'data', sdkappids: [...ids] });
+    },
   });
   const inbox = new CallbackInbox(config.store);
   const drainer = new InboxDrainer(inbox, ingestor, {
@@ -178,6 +189,8 @@ export function buildApp(config: AppConfig): FastifyInstance {
     clock: nowMs,
     onError: (err, what) => app.log.error({ err }, what),
   });
+  const userSigs = new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES);
+  const unsubscribe = config.changes?.subscribe((change) => applyClusterChange({ apps, answers, userSigs }, change));
   const ctx: RestContext = {
     store: config.store,
     apps,
@@ -186,7 +199,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     ingestor,
     inbox,
     drainer,
-    userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
+    userSigs,
     frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, store: limitStore, clock: nowMs }),
     brake: new SignatureBrake({
       store: limitStore,
@@ -210,6 +223,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
   });
   app.addHook('onClose', async () => {
     clearInterval(pruner);
+    unsubscribe?.();
     await drainer.stop();
   });
 

@@ -15,6 +15,10 @@ import { databaseOption, openCliStore } from '../database-option.js';
 import { DEFAULT_DEMO_USERS, DEMO_ADMIN, ensureDemoApp } from '../demo-app.js';
 import { port, positiveInt, wholeNumber } from '../parse-args.js';
 import { TokensRepo } from '../../tokens/tokens-repo.js';
+import { DEFAULT_APP_CACHE_TTL_MS } from '../../rest/app-cache.js';
+import { RedisCluster } from '../../redis/redis-cluster.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../../redis/redis-connection.js';
+import { redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
 
 interface Options {
   readonly port?: number;
@@ -30,6 +34,10 @@ interface Options {
   readonly maxConnectionsPerClient?: number;
   readonly rateLimit: number;
   readonly answerCacheMs: number;
+  readonly appCacheMs: number;
+  readonly redis?: string;
+  readonly redisPrefix?: string;
+  readonly redisTimeoutMs?: number;
   readonly demo?: boolean;
   readonly demoUsers: number;
   readonly log?: boolean;
@@ -58,6 +66,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--max-connections-per-client <n>', `open connections at most from one address; trusted proxies are exempt (default: $IMSTATS_MAX_CONNECTIONS_PER_CLIENT, else ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT})`, positiveInt)
     .option('--rate-limit <n>', 'getappinfo calls per second per SDKAppID', positiveInt, DEFAULT_RATE_LIMIT)
     .option('--answer-cache-ms <n>', "serve a getappinfo answer this long without checking whether the app's data changed (0: check every call)", wholeNumber, DEFAULT_ANSWER_CACHE_TTL_MS)
+    .option('--app-cache-ms <n>', 'trust a cached app (key, admins, enabled) this long; with --redis, changes made by imstats app … --redis reach every node at once anyway (0: read every call)', wholeNumber, DEFAULT_APP_CACHE_TTL_MS)
+    .addOption(redisOption('share the frequency limit and the 70050 brake with every API node using this Redis, and hear their app, key, token and data changes at once'))
+    .addOption(redisPrefixOption())
+    .option('--redis-timeout-ms <n>', `a limit check waits at most this for Redis before this node decides alone (default: $IMSTATS_REDIS_TIMEOUT_MS, else ${DEFAULT_REDIS_COMMAND_TIMEOUT_MS})`, positiveInt)
     .option('--demo', 'create a demo app with 30 simulated days on first start (reused later) and print how to call it')
     .option('--demo-users <n>', 'users of the simulated demo app', positiveInt, DEFAULT_DEMO_USERS)
     .option('--log', "log requests as JSON lines on stdout with each answer's ErrorCode (UserSigs and Signs redacted)")
@@ -89,7 +101,13 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
   if (fileLimit !== undefined && connectionCapFor(wanted, fileLimit) < wanted) {
     ctx.io.err(`imstats: the open-file limit is ${fileLimit}; connections are capped at ${connectionCapFor(wanted, fileLimit)} (raise it with ulimit -n or LimitNOFILE= to ${wanted + RESERVED_FILE_DESCRIPTORS})\n`);
   }
+  const redisAt = redisUrl(ctx, o.redis);
+  const redisTimeoutMs = o.redisTimeoutMs ?? envNumber(ctx.env, 'IMSTATS_REDIS_TIMEOUT_MS', positiveInt);
   const store = await openCliStore(ctx, o.db);
+  // Connected before the app is built, so the first request already shares the limits (or knows it cannot).
+  const cluster = redisAt === undefined
+    ? undefined
+    : await RedisCluster.connect({ url: redisAt, prefix: redisPrefix(ctx, o.redisPrefix), ...(redisTimeoutMs !== undefined ? { commandTimeoutMs: redisTimeoutMs } : {}), log: (line) => ctx.io.err(`imstats: ${line}\n`) });
   try {
     const demo = o.demo ? await ensureDemoApp(store, { io: ctx.io, nowMs: ctx.now(), users: o.demoUsers }) : undefined;
     if (demo && !demo.created) ctx.io.err(`demo app ${demo.app.sdkappid} found with data; reusing it\n`);
@@ -101,6 +119,8 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
       store,
       rateLimit: o.rateLimit,
       answerCacheTtlMs: o.answerCacheMs,
+      appCacheTtlMs: o.appCacheMs,
+      ...(cluster ? { limitStore: cluster.limitStore, changes: cluster.changes } : {}),
       nowMs: ctx.now,
       logger: o.log ?? false,
       logStream: { write: (line) => ctx.io.out(line) },
@@ -162,6 +182,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
       await app.close();
     }
   } finally {
+    await cluster?.close();
     await store.close();
   }
 }
