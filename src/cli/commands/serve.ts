@@ -37,6 +37,7 @@ interface Options {
   readonly maxConnectionsPerClient?: number;
   readonly rateLimit: number;
   readonly answerCacheMs: number;
+  readonly rateLimitWindowMs: number;
   readonly appCacheMs: number;
   readonly redis?: string;
   readonly redisPrefix?: string;
@@ -71,6 +72,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--max-connections <n>', `open connections at most, HTTP and HTTPS together (default: $IMSTATS_MAX_CONNECTIONS, else ${DEFAULT_MAX_CONNECTIONS} or the open-file limit minus ${RESERVED_FILE_DESCRIPTORS})`, positiveInt)
     .option('--max-connections-per-client <n>', `open connections at most from one address; trusted proxies are exempt (default: $IMSTATS_MAX_CONNECTIONS_PER_CLIENT, else ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT})`, positiveInt)
     .option('--rate-limit <n>', 'getappinfo calls per second per SDKAppID', positiveInt, DEFAULT_RATE_LIMIT)
+    .option('--rate-limit-window-ms <n>', 'the sliding window of --rate-limit (Tencent: 1000)', positiveInt, 1000)
     .option('--answer-cache-ms <n>', "serve a getappinfo answer this long without checking whether the app's data changed (0: check every call)", wholeNumber, DEFAULT_ANSWER_CACHE_TTL_MS)
     .option('--app-cache-ms <n>', 'trust a cached app (key, admins, enabled) this long; with --redis, changes made by imstats app … --redis reach every node at once anyway (0: read every call)', wholeNumber, DEFAULT_APP_CACHE_TTL_MS)
     .addOption(redisOption('share the frequency limit and the 70050 brake with every API node using this Redis, and hear their app, key, token and data changes at once'))
@@ -132,6 +134,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
     const app = buildApp({
       store,
       rateLimit: o.rateLimit,
+      rateLimitWindowMs: o.rateLimitWindowMs,
       answerCacheTtlMs: o.answerCacheMs,
       appCacheTtlMs: o.appCacheMs,
       ...(cluster ? { limitStore: cluster.limitStore, changes: cluster.changes } : {}),
