@@ -12,6 +12,7 @@ import { METRIC_PREFIX } from './registry.js';
 export interface RedisStateSource {
   readonly state: 'connecting' | 'up' | 'down';
   readonly fallbackCalls: number;
+  readonly failedCommands: { readonly timeouts: number; readonly errors: number };
 }
 
 export interface ServerGaugeSources {
@@ -81,6 +82,17 @@ export function registerServerGauges(registry: Registry, sources: ServerGaugeSou
     collect() {
       this.reset();
       this.inc(redis?.fallbackCalls ?? 0);
+    },
+  });
+  new Counter({
+    name: `${METRIC_PREFIX}redis_failed_commands_total`,
+    help: 'Redis limit commands that timed out (each made one call wait the --redis-timeout-ms) or failed otherwise',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ kind: 'timeout' }, redis?.failedCommands.timeouts ?? 0);
+      this.inc({ kind: 'error' }, redis?.failedCommands.errors ?? 0);
     },
   });
   new Counter({

@@ -30,7 +30,7 @@ export class RedisCluster {
   private constructor(options: RedisClusterOptions) {
     const where = redactRedisUrl(options.url);
     const log = options.log ?? (() => {});
-    this.#commands = redisConnection({ url: options.url, ...(options.commandTimeoutMs !== undefined ? { commandTimeoutMs: options.commandTimeoutMs } : {}) });
+    this.#commands = redisConnection({ url: options.url });
     // The subscription may wait for Redis (nothing waits on it) and is renewed on reconnection.
     this.#subscriber = redisConnection({ url: options.url }, { enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
     // Failures are reported through the limit store's state; ioredis would print each one otherwise.
@@ -40,6 +40,7 @@ export class RedisCluster {
     this.limitStore = new RedisLimitStore({
       redis: this.#commands,
       prefix: options.prefix ?? DEFAULT_REDIS_PREFIX,
+      ...(options.commandTimeoutMs !== undefined ? { timeoutMs: options.commandTimeoutMs } : {}),
       onStateChange: (state, cause) => {
         options.onStateChange?.(state);
         if (state === 'up') log(wasUp ? `Redis ${where} is back: limits are shared again` : `Redis ${where}: limits shared with every node using it`);

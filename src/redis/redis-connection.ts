@@ -1,7 +1,9 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** Longest a limit check waits for Redis before the node decides alone: 20 ms. */
+/** Longest a limit check waits for Redis before the node decides alone: 20 ms (RedisLimitStore times it). */
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 20;
+/** ioredis' own command timeout, a safety net that clears commands Redis never answers: 2 000 ms. */
+export const REDIS_COMMAND_CLEANUP_MS = 2000;
 /** Longest a (re)connection attempt may take: 1 000 ms. */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 1000;
 /** Reconnection attempts back off up to this: 1 000 ms. */
@@ -12,7 +14,7 @@ export const DEFAULT_REDIS_PREFIX = 'imstats:';
 export interface RedisConnectionOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
   readonly url: string;
-  /** Default DEFAULT_REDIS_COMMAND_TIMEOUT_MS (20 ms). */
+  /** ioredis' command timeout; default REDIS_COMMAND_CLEANUP_MS (2 s). */
   readonly commandTimeoutMs?: number;
   /** Default DEFAULT_REDIS_CONNECT_TIMEOUT_MS (1 s). */
   readonly connectTimeoutMs?: number;
@@ -20,14 +22,14 @@ export interface RedisConnectionOptions {
 
 /**
  * An ioredis client that never makes a request wait on a dead Redis: no offline queue (a command
- * while disconnected fails at once), a tight command timeout, commands in flight when the link
+ * while disconnected fails at once; the tight per-decision timeout is RedisLimitStore's), commands in flight when the link
  * drops are not replayed later (a limit check answered by the fallback must not count twice),
  * and reconnection forever in the background with a capped back-off.
  */
 export function redisConnection(options: RedisConnectionOptions, extra: RedisOptions = {}): Redis {
   return new Redis(options.url, {
     enableOfflineQueue: false,
-    commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_CLEANUP_MS,
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,

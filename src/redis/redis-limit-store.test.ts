@@ -13,9 +13,11 @@ import { freePort, OwnRedis, sharedRedisUrl, uniqueRedisPrefix } from '../../tes
 const connections: Redis[] = [];
 after(() => connections.forEach((c) => c.disconnect()));
 
-/** A generous command timeout by default: these tests are about shared counting, not a loaded box's stalls (which would fall back). */
-async function connected(url = sharedRedisUrl(), commandTimeoutMs = 1000): Promise<Redis> {
-  const redis = redisConnection({ url, commandTimeoutMs });
+/** A generous timeout where a test is about shared counting, not a loaded box's stalls (which would fall back). */
+const PATIENT = { timeoutMs: 1000 };
+
+async function connected(url = sharedRedisUrl()): Promise<Redis> {
+  const redis = redisConnection({ url });
   redis.on('error', () => {});
   connections.push(redis);
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
@@ -24,8 +26,8 @@ async function connected(url = sharedRedisUrl(), commandTimeoutMs = 1000): Promi
 
 test('two stores on one Redis (two nodes) admit the limit together, not each', async () => {
   const prefix = uniqueRedisPrefix();
-  const a = new RedisLimitStore({ redis: await connected(), prefix });
-  const b = new RedisLimitStore({ redis: await connected(), prefix });
+  const a = new RedisLimitStore({ redis: await connected(), prefix, ...PATIENT });
+  const b = new RedisLimitStore({ redis: await connected(), prefix, ...PATIENT });
   const clock = fakeClock(1_700_000_000_000);
   const onA = new FrequencyLimiter({ limit: 10, store: a, clock });
   const onB = new FrequencyLimiter({ limit: 10, store: b, clock });
@@ -37,7 +39,7 @@ test('two stores on one Redis (two nodes) admit the limit together, not each', a
 });
 
 test('property: Redis decides exactly as the local store (same arithmetic), and no window ever admits more than the limit', async () => {
-  const shared = new RedisLimitStore({ redis: await connected(), prefix: uniqueRedisPrefix() });
+  const shared = new RedisLimitStore({ redis: await connected(), prefix: uniqueRedisPrefix(), ...PATIENT });
   let run = 0;
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 60 }), async (limit, gaps) => {
@@ -60,7 +62,7 @@ test('property: Redis decides exactly as the local store (same arithmetic), and 
 test('the brake counts failures across nodes, per key, for its window', async () => {
   const prefix = uniqueRedisPrefix();
   const clock = fakeClock(1_700_000_000_000);
-  const nodes = [0, 1].map(async () => new SignatureBrake({ store: new RedisLimitStore({ redis: await connected(), prefix }), clock, clientThreshold: 3, accountThreshold: 100 }));
+  const nodes = [0, 1].map(async () => new SignatureBrake({ store: new RedisLimitStore({ redis: await connected(), prefix, ...PATIENT }), clock, clientThreshold: 3, accountThreshold: 100 }));
   const [a, b] = await Promise.all(nodes);
   const attempt = { client: '203.0.113.9', sdkappid: '1400000001', identifier: 'administrator' };
   for (let i = 0; i < 4; i++) await (i % 2 ? a! : b!).recordFailure(attempt);
@@ -89,13 +91,14 @@ test('Redis killed and restarted: the fallback decides meanwhile, then shared co
   const own = await OwnRedis.start();
   try {
     const states: RedisLimitState[] = [];
-    const store = new RedisLimitStore({ redis: await connected(own.url), prefix: uniqueRedisPrefix(), onStateChange: (s) => states.push(s) });
+    const store = new RedisLimitStore({ redis: await connected(own.url), prefix: uniqueRedisPrefix(), onStateChange: (s) => states.push(s), ...PATIENT });
     assert.equal(await store.admit('k', 100, 1000, Date.now()), true);
     await own.stop();
     let down = 0;
     for (let i = 0; i < 20; i++) if (await store.admit('k', 100, 1000, Date.now())) down++;
     assert.equal(down, 20);
     assert.equal(store.state, 'down');
+    assert.deepEqual(store.failedCommands, { timeouts: 0, errors: store.failedCommands.errors }, 'a killed Redis closes the link: nothing waits for a timeout');
     await own.start();
     for (let i = 0; i < 100 && (store.state as RedisLimitState) !== 'up'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -104,6 +107,31 @@ test('Redis killed and restarted: the fallback decides meanwhile, then shared co
     assert.equal(store.state, 'up');
     assert.deepEqual(states, ['up', 'down', 'up']);
   } finally {
+    await own.stop();
+  }
+});
+
+test('Redis hung (SIGSTOP, the link stays open): a call waits for the timeout once, then the fallback decides without trying until retryAfterMs', async () => {
+  const own = await OwnRedis.start();
+  try {
+    const clock = fakeClock(1_700_000_000_000);
+    const store = new RedisLimitStore({ redis: await connected(own.url), prefix: uniqueRedisPrefix(), timeoutMs: 30, retryAfterMs: 1000, clock });
+    assert.equal(await store.admit('k', 100, 1000, clock()), true);
+    assert.equal(store.state, 'up');
+    own.pause();
+    for (let i = 0; i < 10; i++) assert.equal(await store.admit('k', 100, 1000, clock()), true);
+    assert.equal(store.state, 'down');
+    assert.equal(store.failedCommands.timeouts, 1, 'one call waited for the timeout; the other nine were decided at once');
+    assert.equal(store.fallbackCalls, 10);
+    own.resume();
+    clock.advance(1000);
+    for (let i = 0; i < 50 && store.state !== 'up'; i++) {
+      await store.admit('k', 100, 1000, clock());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(store.state, 'up', 'tried again after retryAfterMs, and Redis answered');
+  } finally {
+    own.resume();
     await own.stop();
   }
 });

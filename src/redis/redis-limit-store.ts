@@ -3,7 +3,7 @@ import type { LimitStore } from '../limits/limit-store.js';
 import { LocalLimitStore } from '../limits/local-limit-store.js';
 import { SLOTS_PER_WINDOW } from '../limits/sliding-window.js';
 import { ADD_FAILURE_SCRIPT, ADMIT_SCRIPT, FAILURES_SCRIPT } from './limit-scripts.js';
-import { DEFAULT_REDIS_PREFIX } from './redis-connection.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, DEFAULT_REDIS_PREFIX } from './redis-connection.js';
 
 /** After a failed or timed-out command, Redis is skipped this long before it is tried again: 1 000 ms. */
 export const DEFAULT_REDIS_RETRY_AFTER_MS = 1000;
@@ -20,6 +20,12 @@ export interface RedisLimitStoreOptions {
   readonly fallback?: LimitStore;
   /** Default DEFAULT_REDIS_RETRY_AFTER_MS (1 s). */
   readonly retryAfterMs?: number;
+  /**
+   * Longest a decision waits for Redis before the fallback decides; default
+   * DEFAULT_REDIS_COMMAND_TIMEOUT_MS (20 ms). Measured so that a busy event loop does not
+   * count against Redis: when the timer fires, an answer already received is still taken.
+   */
+  readonly timeoutMs?: number;
   /** Told once per change of state (to log it), with the error that took Redis down. */
   readonly onStateChange?: (state: RedisLimitState, cause?: Error) => void;
   /** Milliseconds clock for the circuit only; default Date.now. */
@@ -39,18 +45,22 @@ interface LimitCommands {
  * Redis going away never fails or stalls a request: while the connection is not ready, or for
  * `retryAfterMs` after a command failed or timed out, calls go to the fallback (this node's own
  * counts, as without Redis) at once; the first command after that decides whether Redis is back.
- * So the worst a dead Redis costs one call is the command timeout, once per `retryAfterMs`.
+ * So the worst a dead Redis costs one call is the timeout, once per `retryAfterMs`; a Redis
+ * whose host is gone but whose connection was not closed (no RST) is the only case that waits.
  */
 export class RedisLimitStore implements LimitStore {
   readonly #redis: Redis & LimitCommands;
   readonly #prefix: string;
   readonly #fallback: LimitStore;
   readonly #retryAfterMs: number;
+  readonly #timeoutMs: number;
   readonly #onStateChange: ((state: RedisLimitState, cause?: Error) => void) | undefined;
   readonly #clock: () => number;
   #state: RedisLimitState = 'connecting';
   #skipUntil = 0;
   #fallbackCalls = 0;
+  #timeouts = 0;
+  #errors = 0;
 
   constructor(options: RedisLimitStoreOptions) {
     const redis = options.redis;
@@ -63,12 +73,18 @@ export class RedisLimitStore implements LimitStore {
     this.#prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     this.#fallback = options.fallback ?? new LocalLimitStore();
     this.#retryAfterMs = options.retryAfterMs ?? DEFAULT_REDIS_RETRY_AFTER_MS;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
     this.#onStateChange = options.onStateChange;
     this.#clock = options.clock ?? Date.now;
     // A dropped link is known before any command fails on it; a new one may be tried at once.
     redis.on('close', () => this.#down(new Error('connection closed')));
     redis.on('ready', () => {
       this.#skipUntil = 0;
+      // Known to be back (and logged) without waiting for the next request.
+      redis.ping().then(
+        () => this.#up(),
+        () => {},
+      );
     });
   }
 
@@ -80,6 +96,11 @@ export class RedisLimitStore implements LimitStore {
   /** Calls decided by the fallback since start. */
   get fallbackCalls(): number {
     return this.#fallbackCalls;
+  }
+
+  /** Commands given up after the timeout (each made one call wait that long) / failed otherwise, since start. */
+  get failedCommands(): { readonly timeouts: number; readonly errors: number } {
+    return { timeouts: this.#timeouts, errors: this.#errors };
   }
 
   admit(key: string, limit: number, windowMs: number, nowMs: number): Promise<boolean> {
@@ -109,16 +130,48 @@ export class RedisLimitStore implements LimitStore {
       this.#fallbackCalls++;
       return local();
     }
-    let result: T;
-    try {
-      result = await shared();
-    } catch (err) {
-      this.#down(err instanceof Error ? err : new Error(String(err)));
-      this.#fallbackCalls++;
-      return local();
+    const outcome = await this.#withinTimeout(shared());
+    if (outcome.ok) {
+      this.#up();
+      return outcome.value;
     }
-    this.#up();
-    return result;
+    if (outcome.timedOut) this.#timeouts++;
+    else this.#errors++;
+    this.#down(outcome.error);
+    this.#fallbackCalls++;
+    return local();
+  }
+
+  /**
+   * The command's answer, or its failure, or a time-out after timeoutMs. The time-out is decided
+   * in a setImmediate after the timer: the event loop's poll phase runs between them, so an
+   * answer that arrived while the loop was busy (a loaded node) is read first and still counts.
+   */
+  #withinTimeout<T>(command: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; timedOut: boolean; error: Error }> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          resolve({ ok: false, timedOut: true, error: new Error(`no answer within ${this.#timeoutMs} ms`) });
+        });
+      }, this.#timeoutMs);
+      command.then(
+        (value) => {
+          clearTimeout(timer);
+          if (settled) return;
+          settled = true;
+          resolve({ ok: true, value });
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          if (settled) return;
+          settled = true;
+          resolve({ ok: false, timedOut: false, error: err instanceof Error ? err : new Error(String(err)) });
+        },
+      );
+    });
   }
 
   #up(): void {

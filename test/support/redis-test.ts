@@ -64,6 +64,16 @@ export class OwnRedis {
     throw new Error(`redis-server on port ${this.port} did not start`);
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as when a host hangs. */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   /** Kills the server (SIGKILL: connections drop at once, as when a host dies) and waits for its exit. */
   async stop(): Promise<void> {
     const child = this.#process;
