@@ -82,6 +82,30 @@ for (const kind of testDatabaseKinds()) {
     assert.equal((await call(getAppInfoUrl(a!.url, APP, NEW_KEY), 0)).errorCode, ERROR_CODES.APP_DISABLED.code, 'a disabled app is refused on node A at once');
   });
 
+  test(`[${kind}] a batch ingested on node A shows on node B at the next request (its answer cache dropped by the broadcast); a node without Redis keeps its cached answer`, async () => {
+    const db = await databaseWithApp(kind);
+    const prefix = uniqueRedisPrefix();
+    // Answers trusted for 10 minutes without checking the data version: only the broadcast can refresh them now.
+    const long = { dbUrl: db.url, appCacheMs: 600_000, extra: ['--answer-cache-ms', '600000'] };
+    const [a, b, alone] = await Promise.all([
+      node('node A', { ...long, redisUrl: sharedRedisUrl(), prefix }),
+      node('node B', { ...long, redisUrl: sharedRedisUrl(), prefix }),
+      node('node without redis', long),
+    ]);
+    const logins = async (n: RedisNode) => {
+      const answer = await call(getAppInfoUrl(n.url, APP, OLD_KEY), 0, {}, JSON.stringify({ RequestField: ['LoginTimes'] }));
+      return (JSON.parse(answer.body) as { Result: { LoginTimes: string }[] }).Result[0]!.LoginTimes;
+    };
+    assert.deepEqual(await Promise.all([b!, alone!].map(logins)), ['0', '0'], 'answers made (and cached) before the batch');
+    const yesterday = Date.now() - 86_400_000;
+    const events = ['alice', 'bob', 'carol'].map((user) => JSON.stringify({ type: 'user.login', time: yesterday, user })).join('\n');
+    const ingestUrl = getAppInfoUrl(a!.url, APP, OLD_KEY).replace('/openconfigsvr/getappinfo', '/imstats/ingest');
+    const ingested = await call(ingestUrl, 0, { 'content-type': 'application/x-ndjson' }, events);
+    assert.equal(ingested.errorCode, 0, ingested.body);
+    assert.equal(await logins(b!), '3', 'node B answers with the new data version');
+    assert.equal(await logins(alone!), '0', 'the control node, deaf to Redis, still serves its cached answer');
+  });
+
   test(`[${kind}] a console token revoked with imstats token revoke --redis is refused on every node at the next request`, async () => {
     const db = await databaseWithApp(kind);
     const prefix = uniqueRedisPrefix();

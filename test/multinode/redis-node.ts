@@ -58,9 +58,9 @@ export function getAppInfoUrl(baseUrl: string, sdkappid: number, key: string): s
 }
 
 /** One call: HTTP status and ErrorCode (-1 when the body is not an envelope). */
-export async function call(url: string, node: number, headers: Record<string, string> = {}): Promise<Answer> {
+export async function call(url: string, node: number, headers: Record<string, string> = {}, body = '{}'): Promise<Answer & { readonly body: string }> {
   const sentAt = performance.now();
-  const res = await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...headers } });
+  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   const text = await res.text();
   let errorCode = -1;
   try {
@@ -68,7 +68,7 @@ export async function call(url: string, node: number, headers: Record<string, st
   } catch {
     // not an envelope
   }
-  return { node, status: res.status, errorCode, sentAt, doneAt: performance.now() };
+  return { node, status: res.status, errorCode, sentAt, doneAt: performance.now(), body: text };
 }
 
 /** `workers` concurrent loops calling `urls` in turn until `until(answers)` is true. */
