@@ -1,6 +1,9 @@
 // Several API nodes sharing one database and one Redis: the frequency limit holds for the
 // cluster, and app, key and token changes reach every node at once.
 import { test, after } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { AppsRepo } from '../../src/store/apps-repo.js';
 import { openStore } from '../../src/store/store.js';
@@ -104,6 +107,17 @@ for (const kind of testDatabaseKinds()) {
     assert.equal(ingested.errorCode, 0, ingested.body);
     assert.equal(await logins(b!), '3', 'node B answers with the new data version');
     assert.equal(await logins(alone!), '0', 'the control node, deaf to Redis, still serves its cached answer');
+
+    // The same from `imstats ingest --redis` on another host.
+    const dir = mkdtempSync(join(tmpdir(), 'imstats-redis-'));
+    try {
+      const file = join(dir, 'more.ndjson');
+      writeFileSync(file, ['dave', 'erin'].map((user) => JSON.stringify({ type: 'user.login', time: yesterday, user, sdkappid: APP })).join('\n') + '\n');
+      await runCli(['ingest', file, '--db', db.url, '--redis', sharedRedisUrl(), '--redis-prefix', prefix]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(await logins(b!), '5', 'node B answers with the batch of imstats ingest --redis');
   });
 
   test(`[${kind}] a console token revoked with imstats token revoke --redis is refused on every node at the next request`, async () => {
