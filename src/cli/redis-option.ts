@@ -3,6 +3,7 @@ import { DEFAULT_REDIS_PREFIX, redactRedisUrl, redisConnection } from '../redis/
 import { RedisChangeBus } from '../redis/redis-change-bus.js';
 import type { ClusterChange } from '../redis/cluster-change.js';
 import type { CliContext } from './cli-io.js';
+import { CliError } from './cli-error.js';
 
 /** The `--redis URL` option. */
 export function redisOption(what: string): Option {
@@ -16,8 +17,18 @@ export function redisPrefixOption(): Option {
 
 /** `--redis`, else IMSTATS_REDIS_URL; undefined when neither is set. */
 export function redisUrl(ctx: CliContext, option: string | undefined): string | undefined {
-  const url = option ?? ctx.env.IMSTATS_REDIS_URL;
-  return url === undefined || url.trim() === '' ? undefined : url.trim();
+  const url = (option ?? ctx.env.IMSTATS_REDIS_URL)?.trim();
+  if (url === undefined || url === '') return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    throw new CliError(`--redis: expected redis://[user:password@]host:port[/db] or rediss://…, got ${JSON.stringify(redactRedisUrl(url))}`);
+  }
+  return url;
 }
 
 /** `--redis-prefix`, else IMSTATS_REDIS_PREFIX, else `imstats:`. */

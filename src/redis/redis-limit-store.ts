@@ -77,7 +77,12 @@ export class RedisLimitStore implements LimitStore {
     this.#onStateChange = options.onStateChange;
     this.#clock = options.clock ?? Date.now;
     // A dropped link is known before any command fails on it; a new one may be tried at once.
-    redis.on('close', () => this.#down(new Error('connection closed')));
+    let lastError: Error | undefined;
+    redis.on('error', (err: Error) => (lastError = err));
+    redis.on('close', () => {
+      this.#down(new Error(lastError ? `connection closed: ${lastError.message}` : 'connection closed'));
+      lastError = undefined;
+    });
     redis.on('ready', () => {
       this.#skipUntil = 0;
       // Known to be back (and logged) without waiting for the next request.
