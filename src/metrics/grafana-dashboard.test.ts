@@ -11,7 +11,7 @@ test('every series the Grafana dashboard queries is one imstats exports (the das
   const dashboard = JSON.parse(readFileSync(new URL('../../../deploy/grafana/imstats.json', import.meta.url), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
   const queried = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\b((?:imstats|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!))));
   const registry = newMetricsRegistry();
-  const h = await openRestHarness('sqlite', { metrics: { registry, apps: 1, redis: { state: 'up', fallbackCalls: 0, failedCommands: { timeouts: 0, errors: 0 } } } });
+  const h = await openRestHarness('sqlite', { metrics: { registry, apps: 1, redis: { state: 'up', fallbackCalls: 0, failedCommands: { timeouts: 0, errors: 0 }, observeDecisions: () => {} } } });
   try {
     await h.app.ready();
     const exported = new Set(registry.getMetricsAsArray().map((m) => m.name));

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { COUNTED_FIELDS } from '../catalog/fields.js';
 import type { CallbackInbox } from '../inbox/callback-inbox.js';
 import { appToday, dailyReport } from '../report/daily-report.js';
@@ -13,6 +13,8 @@ export interface RedisStateSource {
   readonly state: 'connecting' | 'up' | 'down';
   readonly fallbackCalls: number;
   readonly failedCommands: { readonly timeouts: number; readonly errors: number };
+  /** Reports every decision's duration and maker (RedisLimitStore does). */
+  observeDecisions?(observer: (by: 'redis' | 'local', seconds: number) => void): void;
 }
 
 export interface ServerGaugeSources {
@@ -95,6 +97,16 @@ export function registerServerGauges(registry: Registry, sources: ServerGaugeSou
       this.inc({ kind: 'error' }, redis?.failedCommands.errors ?? 0);
     },
   });
+  if (redis?.observeDecisions) {
+    const decisions = new Histogram({
+      name: `${METRIC_PREFIX}limit_decision_seconds`,
+      help: 'Time one limit or brake decision took, by who made it: redis (shared) or local (this node alone, Redis away)',
+      labelNames: ['by'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers: [registry],
+    });
+    redis.observeDecisions((by, seconds) => decisions.observe({ by }, seconds));
+  }
   new Counter({
     name: `${METRIC_PREFIX}usersig_cache_lookups_total`,
     help: 'UserSig checks answered from the verified-UserSig cache (hit) or verified afresh (miss)',

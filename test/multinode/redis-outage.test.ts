@@ -5,8 +5,9 @@
 // "No call slower than 50 ms" is shown by what the nodes did, not by the wall clock of this
 // loaded box (where a getappinfo call takes 30-400 ms with Redis up): while Redis was down,
 // every limit decision of every call was made by the node alone without a single Redis command
-// waiting for its timeout (imstats_redis_failed_commands_total{kind="timeout"} unchanged). The
-// latencies measured are printed.
+// waiting for its timeout (imstats_redis_failed_commands_total{kind="timeout"} unchanged), and
+// each took under 50 ms by the node's own clock (imstats_limit_decision_seconds). The
+// latencies measured from outside are printed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppsRepo } from '../../src/store/apps-repo.js';
@@ -96,6 +97,10 @@ for (const kind of testDatabaseKinds()) {
     for (const [i, n] of [a!, b!].entries()) {
       assert.equal(await metric(n, 'imstats_redis_up'), 0);
       assert.equal(await metric(n, TIMEOUTS), before[i]!.timeouts, 'no call waited for a Redis timeout: the dead link was known at once');
+      // The node's own clock on each decision: made alone, none took 50 ms (what the issue allows a call).
+      const local = (await metric(n, 'imstats_limit_decision_seconds_count{by="local"}'))!;
+      assert.ok(local > 0);
+      assert.equal(await metric(n, 'imstats_limit_decision_seconds_bucket{le="0.05",by="local"}'), local, 'every decision made alone took under 50 ms');
       const calls = down.filter((x) => x.node === i).length;
       // Each call asks the brake (two keys) and the frequency limit: three decisions, all local.
       assert.ok((await metric(n, FALLBACKS))! - before[i]!.fallbacks >= 3 * calls, 'every decision of every call was made by the node alone');
