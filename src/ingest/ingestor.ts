@@ -17,6 +17,20 @@ export interface IngestorOptions {
   readonly clock?: () => number;
   /** Called after a batch changed these apps' numbers (caches of answers listen). */
   readonly onApplied?: (sdkappids: ReadonlySet<number>) => void;
+  /** Told after every call that validated events (metrics/ingest-metrics.ts counts them). */
+  readonly onOutcome?: (outcome: IngestOutcome) => void;
+}
+
+/** What one ingest call did: the events of its parts and, when it wrote, how long the transaction took. */
+export interface IngestOutcome {
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Events of parts whose batch id was applied before (counted nothing). */
+  readonly duplicate: number;
+  /** Parts committed (0 when nothing was written). */
+  readonly batchesApplied: number;
+  /** Milliseconds the database transaction took; undefined when nothing was written. */
+  readonly commitMs?: number;
 }
 
 /** A batch id's parts other than the app, which the ingestor adds (store/batch-id.ts builds the id). */
@@ -58,6 +72,7 @@ export class Ingestor {
   readonly retentionDays: number;
   readonly #clock: () => number;
   readonly #onApplied: ((sdkappids: ReadonlySet<number>) => void) | undefined;
+  readonly #onOutcome: ((outcome: IngestOutcome) => void) | undefined;
   readonly #zones = new Map<number, DayOf>();
 
   constructor(
@@ -68,6 +83,7 @@ export class Ingestor {
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.#clock = options.clock ?? Date.now;
     this.#onApplied = options.onApplied;
+    this.#onOutcome = options.onOutcome;
   }
 
   async #zone(sdkappid: number): Promise<DayOf | undefined> {
@@ -114,26 +130,40 @@ export class Ingestor {
       checked.push({ events, errors, claims: part.claims.map((c) => ({ ...c, sdkappid: options.sdkappid })) });
     }
     let applied: readonly boolean[] = checked.map(() => true);
+    let commitMs: number | undefined;
     if (checked.some((p) => p.events.length > 0 || p.claims.length > 0)) {
+      const started = performance.now();
       const result = await applyBatch(this.store, checked, {
         nowMs,
         retentionDays: this.retentionDays,
         dayOf: (id) => this.#zones.get(id)!,
       });
       applied = result.applied;
+      commitMs = performance.now() - started;
       if (result.events > 0) {
         const apps = new Set<number>();
         checked.forEach((p, i) => applied[i] && p.events.forEach((e) => apps.add(e.sdkappid)));
         this.#onApplied?.(apps);
       }
     }
-    return checked.map(({ events, errors }, i) => ({
+    const results = checked.map(({ events, errors }, i) => ({
       accepted: applied[i] ? events.length : 0,
       alreadyApplied: applied[i] ? 0 : events.length,
       rejected: errors.length,
       errors,
       duplicate: !applied[i],
     }));
+    if (this.#onOutcome) {
+      const sum = (f: (r: IngestResult) => number) => results.reduce((n, r) => n + f(r), 0);
+      this.#onOutcome({
+        accepted: sum((r) => r.accepted),
+        rejected: sum((r) => r.rejected),
+        duplicate: sum((r) => r.alreadyApplied),
+        batchesApplied: commitMs === undefined ? 0 : applied.filter(Boolean).length,
+        ...(commitMs !== undefined ? { commitMs } : {}),
+      });
+    }
+    return results;
   }
 }
 

@@ -53,16 +53,15 @@ export class SignatureBrake {
   /** Which key is braked for this attempt, if any. */
   async braked(attempt: SignatureAttempt): Promise<'client' | 'account' | undefined> {
     const [client, account] = keysOf(attempt);
-    if (await this.#byClient.isBraked(client)) return 'client';
-    if (await this.#byAccount.isBraked(account)) return 'account';
-    return undefined;
+    // Both asked at once: a shared store answers them in one round trip's time.
+    const [byClient, byAccount] = await Promise.all([this.#byClient.isBraked(client), this.#byAccount.isBraked(account)]);
+    return byClient ? 'client' : byAccount ? 'account' : undefined;
   }
 
   /** Records one failed check under both keys. */
   async recordFailure(attempt: SignatureAttempt): Promise<void> {
     const [client, account] = keysOf(attempt);
-    await this.#byClient.recordFailure(client);
-    await this.#byAccount.recordFailure(account);
+    await Promise.all([this.#byClient.recordFailure(client), this.#byAccount.recordFailure(account)]);
   }
 }
 

@@ -71,4 +71,10 @@ export class AnswerCache {
     for (const id of this.#keysOf.get(sdkappid) ?? []) this.#entries.delete(id);
     this.#keysOf.delete(sdkappid);
   }
+
+  /** Drops every answer (changes from other nodes may have been missed). */
+  clear(): void {
+    this.#entries.clear();
+    this.#keysOf.clear();
+  }
 }

@@ -85,4 +85,9 @@ export class AppCache {
   forget(sdkappid: number): void {
     this.#entries.delete(sdkappid);
   }
+
+  /** Drops every app (changes from other nodes may have been missed). */
+  clear(): void {
+    this.#entries.clear();
+  }
 }

@@ -29,6 +29,14 @@ import { TENCENT_TRANSPORT, translateStoredTencentCallback } from '../events/ada
 import { consoleRoute } from '../console/console-route.js';
 import { redactUrl } from './redact-url.js';
 import { frameworkError, rootNotFound } from './root-handlers.js';
+import type { ClusterChanges } from '../redis/cluster-change.js';
+import { applyClusterChange } from './cluster-caches.js';
+import { newMetricsRegistry } from '../metrics/registry.js';
+import { HttpMetrics } from '../metrics/http-metrics.js';
+import { IngestMetrics } from '../metrics/ingest-metrics.js';
+import { registerServerGauges, type RedisStateSource } from '../metrics/server-gauges.js';
+import { metricsRoute } from '../metrics/metrics-route.js';
+import type { Registry } from 'prom-client';
 
 /** getappinfo calls allowed per SDKAppID per second (Tencent's limit): 200. */
 export const DEFAULT_RATE_LIMIT = 200;
@@ -49,6 +57,18 @@ export interface TlsFiles {
   readonly alongsideHttp?: boolean;
 }
 
+/** `GET /metrics` (serve --metrics): who may read it and what it shows beyond the defaults. */
+export interface MetricsConfig {
+  /** Addresses/CIDRs (or loopback, linklocal, uniquelocal) a scraper may connect from; default loopback. */
+  readonly allow?: readonly string[];
+  /** Today's counters of at most this many apps (imstats_app_today); default 0 (none). */
+  readonly apps?: number;
+  /** The Redis limit store's state, shown as imstats_redis_up; absent without Redis. */
+  readonly redis?: RedisStateSource;
+  /** Register into this registry instead of a fresh one (the caller adds its own series). */
+  readonly registry?: Registry;
+}
+
 export interface AppConfig extends Timeouts {
   /** The open database; the app never closes it. */
   readonly store: Store;
@@ -62,6 +82,14 @@ export interface AppConfig extends Timeouts {
   readonly accountBrakeThreshold?: number;
   /** Where the frequency limit and the brake count; default this process's memory (a LocalLimitStore). */
   readonly limitStore?: LimitStore;
+  /**
+   * Changes told to and heard from the other API nodes (`serve --redis`): this node's applied
+   * batches are announced, and other nodes' app, key, admin, token and data changes drop this
+   * node's caches at once. Default none: caches expire on their own (1 s).
+   */
+  readonly changes?: ClusterChanges;
+  /** Serve `GET /metrics` (Prometheus text) with these settings; default off (the path answers like any unknown one). */
+  readonly metrics?: MetricsConfig;
   /** Milliseconds clock used for UserSig expiry, report windows, limits and caches; default Date.now. */
   readonly nowMs?: () => number;
   /** Log requests and failures with pino (UserSigs and Signs redacted, each answer's ErrorCode); default false. */
@@ -163,13 +191,20 @@ export function buildApp(config: AppConfig): FastifyInstance {
 
   const retentionDays = config.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const limitStore = config.limitStore ?? new LocalLimitStore();
-  const apps = new AppCache(new AppsRepo(config.store), { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs });
+  const registry = config.metrics ? (config.metrics.registry ?? newMetricsRegistry()) : undefined;
+  const ingestMetrics = registry ? new IngestMetrics(registry) : undefined;
+  const appsRepo = new AppsRepo(config.store);
+  const apps = new AppCache(appsRepo, { ttlMs: config.appCacheTtlMs ?? DEFAULT_APP_CACHE_TTL_MS, clock: nowMs });
   const answers = new AnswerCache({ ttlMs: config.answerCacheTtlMs ?? DEFAULT_ANSWER_CACHE_TTL_MS });
   const ingestor = ingestorForStore(config.store, {
     apps,
     retentionDays,
     clock: nowMs,
-    onApplied: (ids) => ids.forEach((id) => answers.forget(id)),
+    onApplied: (ids) => {
+      ids.forEach((id) => answers.forget(id));
+      config.changes?.publish({ kind: 'data', sdkappids: [...ids] });
+    },
+    ...(ingestMetrics ? { onOutcome: (outcome) => ingestMetrics.observe(outcome) } : {}),
   });
   const inbox = new CallbackInbox(config.store, { limit: config.callbackInboxLimit ?? DEFAULT_INBOX_LIMIT, clock: nowMs });
   const drainer = new InboxDrainer(inbox, ingestor, {
@@ -180,6 +215,8 @@ export function buildApp(config: AppConfig): FastifyInstance {
     clock: nowMs,
     onError: (err, what) => app.log.error({ err }, what),
   });
+  const userSigs = new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES);
+  const unsubscribe = config.changes?.subscribe((change) => applyClusterChange({ apps, answers, userSigs }, change));
   const ctx: RestContext = {
     store: config.store,
     apps,
@@ -188,7 +225,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     ingestor,
     inbox,
     drainer,
-    userSigs: new VerifiedUserSigCache(config.userSigCacheEntries ?? DEFAULT_USERSIG_CACHE_ENTRIES),
+    userSigs,
     frequency: new FrequencyLimiter({ limit: config.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: config.rateLimitWindowMs ?? 1000, store: limitStore, clock: nowMs }),
     brake: new SignatureBrake({
       store: limitStore,
@@ -202,6 +239,22 @@ export function buildApp(config: AppConfig): FastifyInstance {
     retentionDays,
   };
 
+  if (registry && config.metrics) {
+    registerServerGauges(registry, {
+      store: config.store,
+      inbox,
+      userSigs,
+      ...(config.metrics.redis ? { redis: config.metrics.redis } : {}),
+      ...(config.metrics.apps ? { liveApps: { max: config.metrics.apps, apps: appsRepo, stats: ctx.stats, nowMs } } : {}),
+    });
+    const http = new HttpMetrics(registry);
+    app.addHook('onResponse', (request, reply, done) => {
+      http.observe(request.routeOptions.url ?? 'unmatched', request.imstatsErrorCode, reply.elapsedTime / 1000);
+      done();
+    });
+    void app.register(metricsRoute, { registry, ...(config.metrics.allow ? { allow: config.metrics.allow } : {}) });
+  }
+
   // Distinct counts need per-user detail only within the window; a failed prune retries next hour.
   let pruner: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
@@ -212,6 +265,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
   });
   app.addHook('onClose', async () => {
     clearInterval(pruner);
+    unsubscribe?.();
     await drainer.stop();
   });
 

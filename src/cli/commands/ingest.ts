@@ -11,6 +11,7 @@ import { CliError } from '../cli-error.js';
 import { databaseOption, withStore } from '../database-option.js';
 import { positiveInt } from '../parse-args.js';
 import { formatBytes, startProgress } from '../progress.js';
+import { announceChange, redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
 
 /** Rejected lines printed one by one; the rest are only counted. */
 export const MAX_PRINTED_REJECTIONS = 100;
@@ -22,6 +23,8 @@ interface Options {
   readonly sdkappid?: number;
   readonly batchLines: number;
   readonly db?: string;
+  readonly redis?: string;
+  readonly redisPrefix?: string;
 }
 
 /**
@@ -38,6 +41,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option('--sdkappid <n>', 'the app of events that name none; events naming another app are rejected', positiveInt)
     .option('--batch-lines <n>', 'lines per atomic batch', positiveInt, DEFAULT_BATCH_LINES)
     .addOption(databaseOption())
+    .addOption(redisOption("when done, tell the API nodes using this Redis that these apps' numbers changed (their cached answers are dropped at once)"))
+    .addOption(redisPrefixOption())
     .action((file: string, o: Options) => runIngest(ctx, file, o));
 }
 
@@ -47,7 +52,8 @@ async function runIngest(ctx: CliContext, file: string, o: Options): Promise<voi
     await withStore(ctx, o.db, async (store) => {
       const apps = new AppsRepo(store);
       if (o.sdkappid !== undefined) await apps.require(o.sdkappid);
-      const ingestor = ingestorForStore(store, { apps, clock: ctx.now });
+      const changed = new Set<number>();
+      const ingestor = ingestorForStore(store, { apps, clock: ctx.now, onApplied: (ids) => ids.forEach((id) => changed.add(id)) });
 
       const started = Date.now();
       const progress = startProgress(ctx.io, {
@@ -89,6 +95,9 @@ async function runIngest(ctx: CliContext, file: string, o: Options): Promise<voi
         throw new CliError(`${err.message}; re-run to resume`);
       } finally {
         progress.stop();
+        const url = redisUrl(ctx, o.redis);
+        // Also after a failure: what was committed is there for the nodes to show.
+        if (url !== undefined && changed.size > 0) await announceChange(ctx, url, redisPrefix(ctx, o.redisPrefix), { kind: 'data', sdkappids: [...changed] });
       }
       if (rejected > printed) ctx.io.err(`… and ${rejected - printed} more rejected lines not shown\n`);
       ctx.io.out(`ingested: ${summaryLine(summary)}\n`);

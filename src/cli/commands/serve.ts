@@ -16,6 +16,13 @@ import { databaseOption, openCliStore } from '../database-option.js';
 import { DEFAULT_DEMO_USERS, DEMO_ADMIN, ensureDemoApp } from '../demo-app.js';
 import { port, positiveInt, wholeNumber } from '../parse-args.js';
 import { TokensRepo } from '../../tokens/tokens-repo.js';
+import { DEFAULT_APP_CACHE_TTL_MS } from '../../rest/app-cache.js';
+import { RedisCluster } from '../../redis/redis-cluster.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../../redis/redis-connection.js';
+import { redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
+
+/** Apps whose live counters /metrics may show at most (each is a query per scrape and 30 series). */
+const MAX_METRICS_APPS = 1000;
 
 interface Options {
   readonly port?: number;
@@ -32,6 +39,14 @@ interface Options {
   readonly rateLimit: number;
   readonly answerCacheMs: number;
   readonly inboxLimit: number;
+  readonly rateLimitWindowMs: number;
+  readonly appCacheMs: number;
+  readonly redis?: string;
+  readonly redisPrefix?: string;
+  readonly redisTimeoutMs?: number;
+  readonly metrics?: boolean;
+  readonly metricsAllow?: string;
+  readonly metricsApps?: number;
   readonly demo?: boolean;
   readonly demoUsers: number;
   readonly log?: boolean;
@@ -59,8 +74,16 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--max-connections <n>', `open connections at most, HTTP and HTTPS together (default: $IMSTATS_MAX_CONNECTIONS, else ${DEFAULT_MAX_CONNECTIONS} or the open-file limit minus ${RESERVED_FILE_DESCRIPTORS})`, positiveInt)
     .option('--max-connections-per-client <n>', `open connections at most from one address; trusted proxies are exempt (default: $IMSTATS_MAX_CONNECTIONS_PER_CLIENT, else ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT})`, positiveInt)
     .option('--rate-limit <n>', 'getappinfo calls per second per SDKAppID', positiveInt, DEFAULT_RATE_LIMIT)
+    .option('--rate-limit-window-ms <n>', 'the sliding window of --rate-limit (Tencent: 1000)', positiveInt, 1000)
     .option('--answer-cache-ms <n>', "serve a getappinfo answer this long without checking whether the app's data changed (0: check every call)", wholeNumber, DEFAULT_ANSWER_CACHE_TTL_MS)
     .option('--inbox-limit <n>', 'callbacks one app may have stored and not yet applied; more are answered 60007 so the sender retries (0: no limit)', wholeNumber, DEFAULT_INBOX_LIMIT)
+    .option('--app-cache-ms <n>', 'trust a cached app (key, admins, enabled) this long; with --redis, changes made by imstats app … --redis reach every node at once anyway (0: read every call)', wholeNumber, DEFAULT_APP_CACHE_TTL_MS)
+    .addOption(redisOption('share the frequency limit and the 70050 brake with every API node using this Redis, and hear their app, key, token and data changes at once'))
+    .addOption(redisPrefixOption())
+    .option('--redis-timeout-ms <n>', `a limit check waits at most this for Redis before this node decides alone (default: $IMSTATS_REDIS_TIMEOUT_MS, else ${DEFAULT_REDIS_COMMAND_TIMEOUT_MS})`, positiveInt)
+    .option('--metrics', 'serve GET /metrics (Prometheus text format) to the addresses of --metrics-allow (default: on when $IMSTATS_METRICS is 1)')
+    .option('--metrics-allow <list>', 'comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal) a scraper may connect from; requests through a proxy are always refused (default: $IMSTATS_METRICS_ALLOW, else loopback)')
+    .option('--metrics-apps <n>', `with --metrics: today's counters of up to this many apps, lowest SDKAppIDs first (default: $IMSTATS_METRICS_APPS, else 0; at most ${MAX_METRICS_APPS})`, positiveInt)
     .option('--demo', 'create a demo app with 30 simulated days on first start (reused later) and print how to call it')
     .option('--demo-users <n>', 'users of the simulated demo app', positiveInt, DEFAULT_DEMO_USERS)
     .option('--log', "log requests as JSON lines on stdout with each answer's ErrorCode (UserSigs and Signs redacted)")
@@ -92,7 +115,18 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
   if (fileLimit !== undefined && connectionCapFor(wanted, fileLimit) < wanted) {
     ctx.io.err(`imstats: the open-file limit is ${fileLimit}; connections are capped at ${connectionCapFor(wanted, fileLimit)} (raise it with ulimit -n or LimitNOFILE= to ${wanted + RESERVED_FILE_DESCRIPTORS})\n`);
   }
+  const metricsOn = o.metrics === true || ctx.env.IMSTATS_METRICS === '1' || ctx.env.IMSTATS_METRICS === 'true';
+  const metricsAllow = parseTrustProxy(o.metricsAllow ?? ctx.env.IMSTATS_METRICS_ALLOW, '--metrics-allow');
+  const metricsApps = o.metricsApps ?? envNumber(ctx.env, 'IMSTATS_METRICS_APPS', positiveInt);
+  if (metricsApps !== undefined && metricsApps > MAX_METRICS_APPS) throw new CliError(`--metrics-apps: at most ${MAX_METRICS_APPS}, got ${metricsApps}`);
+  if (!metricsOn && (metricsAllow !== undefined || metricsApps !== undefined)) throw new CliError('--metrics-allow and --metrics-apps need --metrics');
+  const redisAt = redisUrl(ctx, o.redis);
+  const redisTimeoutMs = o.redisTimeoutMs ?? envNumber(ctx.env, 'IMSTATS_REDIS_TIMEOUT_MS', positiveInt);
   const store = await openCliStore(ctx, o.db);
+  // Connected before the app is built, so the first request already shares the limits (or knows it cannot).
+  const cluster = redisAt === undefined
+    ? undefined
+    : await RedisCluster.connect({ url: redisAt, prefix: redisPrefix(ctx, o.redisPrefix), ...(redisTimeoutMs !== undefined ? { commandTimeoutMs: redisTimeoutMs } : {}), log: (line) => ctx.io.err(`imstats: ${line}\n`) });
   try {
     const demo = o.demo ? await ensureDemoApp(store, { io: ctx.io, nowMs: ctx.now(), users: o.demoUsers }) : undefined;
     if (demo && !demo.created) ctx.io.err(`demo app ${demo.app.sdkappid} found with data; reusing it\n`);
@@ -103,8 +137,14 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
     const app = buildApp({
       store,
       rateLimit: o.rateLimit,
+      rateLimitWindowMs: o.rateLimitWindowMs,
       answerCacheTtlMs: o.answerCacheMs,
       callbackInboxLimit: o.inboxLimit,
+      appCacheTtlMs: o.appCacheMs,
+      ...(cluster ? { limitStore: cluster.limitStore, changes: cluster.changes } : {}),
+      ...(metricsOn
+        ? { metrics: { ...(metricsAllow ? { allow: metricsAllow } : {}), ...(metricsApps ? { apps: metricsApps } : {}), ...(cluster ? { redis: cluster.limitStore } : {}) } }
+        : {}),
       nowMs: ctx.now,
       logger: o.log ?? false,
       logStream: { write: (line) => ctx.io.out(line) },
@@ -166,6 +206,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
       await app.close();
     }
   } finally {
+    await cluster?.close();
     await store.close();
   }
 }
@@ -182,13 +223,13 @@ function envNumber(env: Readonly<Record<string, string | undefined>>, name: stri
 }
 
 /** `--trust-proxy` / IMSTATS_TRUST_PROXY: comma-separated addresses, CIDRs or proxy-addr's names, checked now. */
-function parseTrustProxy(value: string | undefined): string[] | undefined {
+function parseTrustProxy(value: string | undefined, option = '--trust-proxy'): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const list = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
   try {
     proxyAddr.compile(list);
   } catch (err) {
-    throw new CliError(`--trust-proxy: ${(err as Error).message}; expected addresses or CIDRs such as 10.0.0.0/8,::1`);
+    throw new CliError(`${option}: ${(err as Error).message}; expected addresses or CIDRs such as 10.0.0.0/8,::1`);
   }
   return list;
 }

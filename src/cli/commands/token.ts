@@ -4,6 +4,7 @@ import { TokensRepo, type ConsoleToken } from '../../tokens/tokens-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
 import { databaseOption, withStore } from '../database-option.js';
+import { announceChange, redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
 import { textTable } from '../format/text-table.js';
 import { positiveInt } from '../parse-args.js';
 
@@ -62,8 +63,12 @@ export function registerToken(program: Command, ctx: CliContext): void {
     .description('revoke a token: refused from now on, on every node')
     .argument('<id>', 'the token id (see token list)')
     .addOption(databaseOption())
-    .action(async (id: string, o: { db?: string }) => {
+    .addOption(redisOption('tell the API nodes sharing this Redis at once'))
+    .addOption(redisPrefixOption())
+    .action(async (id: string, o: { db?: string; redis?: string; redisPrefix?: string }) => {
       const revoked = await withStore(ctx, o.db, (store) => new TokensRepo(store).revoke(id, ctx.now()));
+      const url = redisUrl(ctx, o.redis);
+      if (url !== undefined) await announceChange(ctx, url, redisPrefix(ctx, o.redisPrefix), { kind: 'token', id: revoked.id });
       ctx.io.out(`revoked token ${revoked.id} (${scope(revoked)})\n`);
     });
 }

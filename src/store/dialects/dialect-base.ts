@@ -1,6 +1,6 @@
 import { sql, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { ColumnType, DbFailure, StoreDialect } from './dialect.js';
+import type { ColumnType, DbFailure, PoolStats, StoreDialect } from './dialect.js';
 
 /** Defaults for databases that speak `INSERT … ON CONFLICT` (SQLite, PostgreSQL). */
 export abstract class DialectBase implements StoreDialect {
@@ -10,6 +10,10 @@ export abstract class DialectBase implements StoreDialect {
   abstract classify(err: unknown): DbFailure;
 
   readonly transactionIsolation: 'read committed' | undefined = undefined;
+
+  poolStats(): PoolStats | undefined {
+    return undefined;
+  }
 
   /** The SQL function returning the larger of two values. */
   protected readonly maxFunction: string = 'greatest';

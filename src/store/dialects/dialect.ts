@@ -10,6 +10,18 @@ export type DbFailure = 'open' | 'ping' | 'query' | 'decode';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/** A connection pool's use now, for the metrics. */
+export interface PoolStats {
+  /** Connections the pool may open. */
+  readonly max: number;
+  /** Connections open, in use or idle. */
+  readonly open: number;
+  /** Open connections not in use. */
+  readonly idle: number;
+  /** Queries waiting for a connection. */
+  readonly waiting: number;
+}
+
 /**
  * Everything that differs between the databases imstats runs on, and nothing else. Query code
  * asks the dialect for these capabilities; it never tests which database it is talking to.
@@ -58,6 +70,8 @@ export interface StoreDialect {
   isRetryable(err: unknown): boolean;
   /** Which API error a failure becomes. */
   classify(err: unknown): DbFailure;
+  /** The pool of the last Kysely built, or undefined (no pool: SQLite's one connection). */
+  poolStats(): PoolStats | undefined;
   /** Tells whether the database answers; throws a classified error when it does not. */
   ping(db: Kysely<Database>): Promise<void>;
 }

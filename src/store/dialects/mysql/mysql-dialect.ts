@@ -2,7 +2,7 @@ import { Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, typ
 import { createPool } from 'mysql2';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
-import type { DbFailure } from '../dialect.js';
+import type { DbFailure, PoolStats } from '../dialect.js';
 import { classifyNetworkError, isConnectFailure, markConnectFailure } from '../network-errors.js';
 
 export interface MysqlStoreOptions {
@@ -35,6 +35,15 @@ export class MysqlStoreDialect extends DialectBase {
     super();
   }
 
+  #pool: { readonly pool: object; readonly max: number } | undefined;
+
+  override poolStats(): PoolStats | undefined {
+    if (!this.#pool) return undefined;
+    // mysql2 keeps these as internal queues (no public counters); read defensively.
+    const p = this.#pool.pool as { _allConnections?: { length: number }; _freeConnections?: { length: number }; _connectionQueue?: { length: number } };
+    return { max: this.#pool.max, open: p._allConnections?.length ?? 0, idle: p._freeConnections?.length ?? 0, waiting: p._connectionQueue?.length ?? 0 };
+  }
+
   createKysely(): Kysely<Database> {
     const url = new URL(this.options.url);
     url.protocol = 'mysql:';
@@ -57,6 +66,7 @@ export class MysqlStoreDialect extends DialectBase {
       keepAliveInitialDelay: 10_000,
     });
     pool.on('connection', (conn) => conn.on('error', () => {}));
+    this.#pool = { pool, max: connectionLimit };
     const connecting: MysqlPool = {
       getConnection: (callback) => pool.getConnection((err, conn) => callback(err ? markConnectFailure(err) : err, conn)),
       end: (callback) => pool.end(callback),

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, type CreateTableBuilder, type PostgresPool, ty
 import pg from 'pg';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
-import type { DbFailure } from '../dialect.js';
+import type { DbFailure, PoolStats } from '../dialect.js';
 import { classifyNetworkError, isConnectFailure, markConnectFailure } from '../network-errors.js';
 
 export interface PostgresStoreOptions {
@@ -59,6 +59,13 @@ export class PostgresStoreDialect extends DialectBase {
     super();
   }
 
+  #pool: pg.Pool | undefined;
+
+  override poolStats(): PoolStats | undefined {
+    const pool = this.#pool;
+    return pool && { max: pool.options.max ?? 10, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+  }
+
   createKysely(): Kysely<Database> {
     const pool = new pg.Pool({
       connectionString: this.options.url,
@@ -75,6 +82,7 @@ export class PostgresStoreDialect extends DialectBase {
     // as well as failing the query, and with no listener that 'error' would be thrown.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
+    this.#pool = pool;
     const connecting: PostgresPool = {
       connect: () => pool.connect().then(discardedAfterFatal, (err: unknown) => Promise.reject(markConnectFailure(err))),
       end: () => pool.end(),
