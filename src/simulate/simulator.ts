@@ -67,16 +67,10 @@ export class Simulator {
     }
 
     const endMs = days.midnight(o.days);
-    let day = -1;
-    let nextMidnight = days.midnight(0);
     while (heap.size > 0) {
       const t = heap.topTime();
       if (t >= endMs) break;
-      if (t >= nextMidnight) {
-        day = days.indexOf(t);
-        tally.advanceTo(day, s.online);
-        nextMidnight = days.midnight(day + 1);
-      }
+      tally.advance(t, s.online);
       const u = heap.topId();
       const next = step(s, u, t);
       if (next < 0) heap.pop();
@@ -84,7 +78,7 @@ export class Simulator {
       for (let i = 0; i < out.length; i++) yield out[i]!;
       out.length = 0;
     }
-    tally.advanceTo(o.days - 1, s.online);
+    tally.advanceDays(o.days - 1, s.online);
     tally.finish();
   }
 }
