@@ -54,14 +54,18 @@ export class Simulator {
     const b = s.baselineUsers;
     if (o.baseline === 'events') {
       for (let u = 0; u < b; u++) {
-        register(s, u, m + Math.floor((u * len * 0.25) / b));
+        const t = m + Math.floor((u * len * 0.25) / b);
+        tally.advance(t, s.online);
+        register(s, u, t);
         yield out[0]!;
         out.length = 0;
       }
     }
     const initialGroups = Math.round(b * o.groupsPerUser);
     for (let i = 0; i < initialGroups; i++) {
-      initialGroup(s, m + Math.floor(len * 0.25 + (i * len * 0.1) / initialGroups));
+      const t = m + Math.floor(len * 0.25 + (i * len * 0.1) / initialGroups);
+      tally.advance(t, s.online);
+      initialGroup(s, t);
       yield out[0]!;
       out.length = 0;
     }
