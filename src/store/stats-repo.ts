@@ -1,4 +1,4 @@
-import { COUNTED_FIELDS, NET_FIELDS, STORED_FIELDS, type Counters, type NetField, type StoredField } from '../catalog/fields.js';
+import { COUNTED_FIELDS, DERIVED_SUMS, deriveSums, isDerivedSum, NET_FIELDS, WRITTEN_FIELDS, type Counters, type NetField, type StoredField } from '../catalog/fields.js';
 import { decodeIdSet } from '../aggregate/id-set.js';
 import type { Store } from './store.js';
 import { guard, toNumber } from './store-error.js';
@@ -20,11 +20,15 @@ export interface StoredRange {
   readonly firstBucket: string | undefined;
 }
 
-/** A row's counted columns as Counters, each through toNumber, as one object literal (see compileCountedRecord). */
-const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(
-  ['row', 'decode'],
-  (f) => `decode(row.${f}, '${f}')`,
+/**
+ * A row's counted columns as Counters, each through toNumber, as one object literal (see
+ * compileCountedRecord); a derived sum is the sum of its two parts' columns (its own is not read).
+ */
+const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(['row', 'decode'], (f) =>
+  isDerivedSum(f) ? DERIVED_SUMS[f].map((part) => `decode(row.${part}, '${part}')`).join(' + ') : `decode(row.${f}, '${f}')`,
 );
+/** The counted columns read: all but the derived sums. */
+const READ_COUNTED = COUNTED_FIELDS.filter((f) => !isDerivedSum(f));
 
 /** A stored bucket of any series: every stats column (net fields hold the bucket's change). */
 export type StoredCounters = Record<StoredField, number>;
@@ -54,7 +58,7 @@ export class StatsRepo {
         .where('grain', '=', key.grain)
         .where('dim', '=', key.dim);
       const [rows, before] = await Promise.all([
-        series.select(['bucket', ...COUNTED_FIELDS]).where('bucket', '>=', from).where('bucket', '<=', to).execute(),
+        series.select(['bucket', ...READ_COUNTED]).where('bucket', '>=', from).where('bucket', '<=', to).execute(),
         series
           .select((eb) => [
             eb.fn.min('bucket').as('first'),
@@ -80,7 +84,7 @@ export class StatsRepo {
   readSeries(sdkappid: number, grain: string, dimPrefix: string | undefined, from: string, to: string): Promise<Map<string, Map<string, StoredCounters>>> {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {
-      let q = db.selectFrom('stats').select(['dim', 'bucket', ...STORED_FIELDS]).where('sdkappid', '=', sdkappid).where('grain', '=', grain);
+      let q = db.selectFrom('stats').select(['dim', 'bucket', ...WRITTEN_FIELDS]).where('sdkappid', '=', sdkappid).where('grain', '=', grain);
       // LIKE on our own prefix (no wildcards in it); SQLite's LIKE ignores ASCII case, hence the check below.
       q = dimPrefix === undefined ? q.where('dim', '=', '') : q.where('dim', 'like', `${dimPrefix}%`);
       const rows = await q.where('bucket', '>=', from).where('bucket', '<=', to).execute();
@@ -90,7 +94,8 @@ export class StatsRepo {
         let series = out.get(row.dim);
         if (!series) out.set(row.dim, (series = new Map()));
         const counters = {} as StoredCounters;
-        for (const f of STORED_FIELDS) counters[f] = toNumber(row[f], f);
+        for (const f of WRITTEN_FIELDS) counters[f] = toNumber(row[f], f);
+        deriveSums(counters);
         series.set(row.bucket, counters);
       }
       return out;
