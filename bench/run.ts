@@ -9,6 +9,7 @@ import type { BenchReport, IngestRun, ScaleIngestRow } from './bench-report.js';
 import { checkTargets } from './check-targets.js';
 import { extrapolateRate } from './extrapolate-rate.js';
 import { benchGetAppInfo } from './getappinfo-bench.js';
+import { benchGetStats, getStatsTargets } from './getstats-bench.js';
 import { runIngest, writeEventsFile } from './ingest-bench.js';
 import { renderReport } from './render-report.js';
 import { replaceBenchSection } from './readme-section.js';
@@ -50,7 +51,7 @@ const notes: string[] = [
 
 let report: BenchReport | undefined;
 try {
-  const parts: { -readonly [K in 'getappinfo' | 'ingest' | 'scale']?: BenchReport[K] } = {};
+  const parts: { -readonly [K in 'getappinfo' | 'ingest' | 'scale' | 'getstats']?: BenchReport[K] } = {};
 
   if (wants('getappinfo') || wants('scale')) {
     notes.push(
@@ -154,6 +155,8 @@ try {
     notes.push('Simulated events: the default simulator workload (logins, messages, groups, pushes, callbacks) over 7 days plus a warm-up day, cut at exactly N events; every event is accepted. The floor reads the file in 1 MiB UTF-8 chunks, splits on newlines and JSON.parses each line (the cheapest honest read); the readline row does the same through node:readline, the line splitting ingestStream uses.');
   }
 
+  if (wants('getstats')) parts.getstats = await benchGetStats({ workDir, quick: args.quick, serverFlags: childFlags, log });
+
   report = {
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date().toISOString(),
@@ -162,7 +165,7 @@ try {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemBytes: totalmem(), node: process.versions.node, platform: `${process.platform} ${process.arch}`, loadAverage: { start: loadAtStart, end: loadavg()[0]! } },
     notes,
     ...parts,
-    targets: checkTargets(parts),
+    targets: [...checkTargets(parts), ...(parts.getstats ? getStatsTargets(parts.getstats) : [])],
   };
 } finally {
   rmSync(workDir, { recursive: true, force: true });
