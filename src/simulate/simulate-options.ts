@@ -72,7 +72,7 @@ export interface SimulatedBucket {
   /** `YYYYMMDD` or `YYYYMMDDHH` in the app's time zone (a repeated hour is one bucket). */
   readonly bucket: string;
   /**
-   * All 29 counted fields as `getappinfo` (days) and getstats report them: net fields are totals
+   * All 28 counted fields as `getappinfo` (days) and getstats report them: net fields are totals
    * including the baselines of `simulationPlan` (set them on the app), derived deliveries follow
    * presence.
    */
