@@ -4,13 +4,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COUNTED_FIELDS, EXTRA_SUM_FIELDS, PLATFORM_FIELDS, VENDOR_FIELDS } from '../catalog/fields.js';
-import type { SimulatedBucket, SimulatedDay } from '../simulate/simulate-options.js';
+import type { SimulateOptions, SimulatedBucket, SimulatedDay } from '../simulate/simulate-options.js';
 import { testDatabaseKinds } from '../../test/support/test-databases.js';
 import { pipelineHarness, type PipelineHarness } from '../../test/support/pipeline-harness.js';
 import { allStats, everyN, ingestSimulated, simulateApp, type SimulatedApp, type StatsAnswers } from '../../test/support/simulated-app.js';
 import type { StatsRow } from './stats-report.js';
 
-const CASES = [
+interface Case {
+  readonly name: string;
+  readonly sdkappid: number;
+  readonly options: Omit<SimulateOptions, 'sdkappid'>;
+  readonly now: number;
+  readonly retentionDays: number;
+  /** A spring-forward day (23 hour labels). */
+  readonly shortDay?: string;
+}
+
+const CASES: readonly Case[] = [
   {
     name: 'Asia/Shanghai',
     sdkappid: 1400000401,
@@ -23,9 +33,18 @@ const CASES = [
     // spring-forward day, outside this range (the hand-worked scenarios cover it).
     name: 'Europe/Berlin across the fall-back day, baseline omitted',
     sdkappid: 1400000402,
-    options: { days: 2, users: 200, seed: 3, start: '20241026', timezone: 'Europe/Berlin', baseline: 'omit' as const },
+    options: { days: 2, users: 200, seed: 3, start: '20241026', timezone: 'Europe/Berlin', baseline: 'omit' },
     now: Date.parse('2024-11-05T12:00:00Z'),
     retentionDays: 35,
+  },
+  {
+    // 6 October 2024: Adelaide (UTC+9:30) springs forward, 02:00 → 03:00: a day of 23 hour labels.
+    name: 'Australia/Adelaide across the spring-forward day',
+    sdkappid: 1400000403,
+    options: { days: 2, users: 150, seed: 4, start: '20241005', timezone: 'Australia/Adelaide' },
+    now: Date.parse('2024-11-05T12:00:00Z'),
+    retentionDays: 35,
+    shortDay: '20241006',
   },
 ];
 
@@ -98,9 +117,11 @@ for (const kind of testDatabaseKinds()) {
         assert.ok(days.every((d) => d.extra.C2COfflineMsgNum > 0 && d.extra.GroupOfflineMsgNum > 0 && d.extra.PushNum > d.counters.APNSMsgNum));
         assert.ok(days.some((d) => d.retained.RetainedD1 > 0));
         assert.ok(days.every((d) => d.reach.ActiveUserNum30d > d.counters.ActiveUserNum));
-        // Each day has 24 hour labels, the fall-back day too (its repeated hour is one bucket).
+        // Each day has 24 hour labels, the fall-back day too (its repeated hour is one bucket);
+        // the spring-forward day 23 (its skipped hour has none).
         for (const { request, rows } of answers) {
-          if ((request as { Grain: string }).Grain === 'hour') assert.equal(new Set(rows.map((r) => r.Bucket)).size, 24, JSON.stringify(request));
+          const { Grain, Start } = request as { Grain: string; Start: string };
+          if (Grain === 'hour') assert.equal(new Set(rows.map((r) => r.Bucket)).size, Start.slice(0, 8) === c.shortDay ? 23 : 24, JSON.stringify(request));
         }
       });
     }
