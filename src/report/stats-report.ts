@@ -119,7 +119,7 @@ export async function statsReport(stats: StatsRepo, app: App, query: StatsQuery,
   const toDay = to.slice(0, 8);
   const today = zone.day(nowMs);
   const [series, netBefore, firstStored, asOf, active, cohorts] = await Promise.all([
-    stats.readSeries(app.sdkappid, grain, prefix, from, to),
+    stats.readSeries(app.sdkappid, grain, prefix, from, to, fields),
     prefix === undefined && wants('net') ? stats.netBefore(app.sdkappid, grain, from) : undefined,
     stats.firstDay(app.sdkappid),
     stats.newestEventTime(app.sdkappid),
