@@ -1,11 +1,11 @@
 /** The parts of the suite `--only` can pick. */
-export const BENCH_PARTS = ['getappinfo', 'ingest', 'scale', 'nats'] as const;
+export const BENCH_PARTS = ['getappinfo', 'ingest', 'scale', 'getstats', 'nats'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export interface BenchArgs {
   /** Short runs and smaller inputs (under 2 minutes); default false (about 10 minutes). */
   readonly quick: boolean;
-  /** Parts to run, in suite order; default all three. */
+  /** Parts to run, in suite order; default all of them. */
   readonly only: readonly BenchPart[];
   /** Where the JSON goes; default bench-results/latest.json (relative to the working directory). */
   readonly out: string;
@@ -16,7 +16,7 @@ export interface BenchArgs {
 
 export const DEFAULT_BENCH_OUT = 'bench-results/latest.json';
 
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only getappinfo|ingest|scale|nats[,…]] [--out FILE]
+export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only getappinfo|ingest|scale|getstats|nats[,…]] [--out FILE]
 
   --quick          short runs and small inputs (under 2 minutes)
   --only PARTS     run only these parts (comma-separated or repeated)

@@ -63,7 +63,7 @@ test('number formats', () => {
 });
 
 test('flags: --quick, --only (repeated, comma-separated, with =), --out; unknown ones refused', () => {
-  assert.deepEqual(parseBenchArgs([]), { quick: false, help: false, out: DEFAULT_BENCH_OUT, only: ['getappinfo', 'ingest', 'scale', 'nats'] });
+  assert.deepEqual(parseBenchArgs([]), { quick: false, help: false, out: DEFAULT_BENCH_OUT, only: ['getappinfo', 'ingest', 'scale', 'getstats', 'nats'] });
   assert.deepEqual(parseBenchArgs(['--quick', '--only', 'scale,ingest']).only, ['ingest', 'scale']);
   assert.deepEqual(parseBenchArgs(['--only=getappinfo', '--only', 'scale']).only, ['getappinfo', 'scale']);
   assert.equal(parseBenchArgs(['--out', 'x.json']).out, 'x.json');

@@ -1,3 +1,5 @@
+import type { GetStatsBenchResult } from './getstats-bench.js';
+
 /** One autocannon run against one server. */
 export interface LoadResult {
   readonly label: string;
@@ -107,5 +109,7 @@ export interface BenchReport {
     readonly ingest: readonly ScaleIngestRow[];
     readonly getappinfo: readonly LoadResult[];
   };
+  /** Store size per active user-day and getstats latency (bench/getstats-bench.ts). */
+  readonly getstats?: GetStatsBenchResult;
   readonly targets: readonly TargetCheck[];
 }

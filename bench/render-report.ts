@@ -1,5 +1,6 @@
 import type { BenchReport, IngestRun, LoadResult } from './bench-report.js';
 import { formatCount, formatMB, formatMs, formatRatio, formatSeconds, formatTable } from './format-table.js';
+import { renderGetStats } from './getstats-bench.js';
 
 const cores = (c: number) => (Number.isFinite(c) ? c.toFixed(2) : '–');
 
@@ -100,6 +101,8 @@ export function renderReport(report: BenchReport): string {
       ),
     );
   }
+
+  if (report.getstats) out.push('', renderGetStats(report.getstats));
 
   if (report.targets.length) {
     out.push(

@@ -9,6 +9,7 @@ import type { BenchReport, IngestRun, ScaleIngestRow } from './bench-report.js';
 import { checkTargets } from './check-targets.js';
 import { extrapolateRate } from './extrapolate-rate.js';
 import { benchGetAppInfo } from './getappinfo-bench.js';
+import { benchGetStats, getStatsTargets } from './getstats-bench.js';
 import { runIngest, writeEventsFile } from './ingest-bench.js';
 import { renderReport } from './render-report.js';
 import { benchNats, renderNatsBench, type NatsBenchResult } from './nats-bench.js';
@@ -52,7 +53,7 @@ const notes: string[] = [
 let report: BenchReport | undefined;
 let nats: NatsBenchResult | undefined;
 try {
-  const parts: { -readonly [K in 'getappinfo' | 'ingest' | 'scale']?: BenchReport[K] } = {};
+  const parts: { -readonly [K in 'getappinfo' | 'ingest' | 'scale' | 'getstats']?: BenchReport[K] } = {};
 
   if (wants('getappinfo') || wants('scale')) {
     notes.push(
@@ -157,6 +158,7 @@ try {
   }
 
   if (wants('nats')) nats = await benchNats({ workDir, events: args.quick ? 40_000 : 200_000, log });
+  if (wants('getstats')) parts.getstats = await benchGetStats({ workDir, quick: args.quick, serverFlags: childFlags, log });
 
   report = {
     startedAt: new Date(startedMs).toISOString(),
@@ -166,7 +168,7 @@ try {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemBytes: totalmem(), node: process.versions.node, platform: `${process.platform} ${process.arch}`, loadAverage: { start: loadAtStart, end: loadavg()[0]! } },
     notes,
     ...parts,
-    targets: checkTargets(parts),
+    targets: [...checkTargets(parts), ...(parts.getstats ? getStatsTargets(parts.getstats) : [])],
   };
 } finally {
   rmSync(workDir, { recursive: true, force: true });

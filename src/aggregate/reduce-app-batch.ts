@@ -121,10 +121,9 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         const recipientOnline = isOnline(e.to);
         const delivered = e.delivered ?? (e.ok && recipientOnline ? 1 : 0);
         const offline = !e.ok ? 0 : e.delivered !== undefined ? (e.delivered === 0 ? 1 : 0) : recipientOnline ? 0 : 1;
+        // UpMsgNum and DownMsgNum are derived on read from these (catalog DERIVED_SUMS).
         tally.add(hour, 'C2CUpMsgNum', 1, dim);
-        tally.add(hour, 'UpMsgNum', 1, dim);
         tally.add(hour, 'C2CDownMsgNum', delivered);
-        tally.add(hour, 'DownMsgNum', delivered);
         tally.add(hour, 'C2COfflineMsgNum', offline);
         tally.member(hour, 'C2CSendMsgUserNum', e.from, dim);
         tally.member(hour, 'SendMsgUserNum', e.from, dim);
@@ -138,9 +137,7 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         const onlineOthers = groupPresence.onlineOthers(e.group, e.from);
         const delivered = e.delivered ?? onlineOthers;
         tally.add(hour, 'GroupUpMsgNum', 1, dim);
-        tally.add(hour, 'UpMsgNum', 1, dim);
         tally.add(hour, 'GroupDownMsgNum', delivered);
-        tally.add(hour, 'DownMsgNum', delivered);
         tally.add(hour, 'GroupOfflineMsgNum', Math.max(0, others - (e.delivered ?? onlineOthers)));
         tally.member(hour, 'GroupSendMsgUserNum', e.from, dim);
         tally.member(hour, 'SendMsgUserNum', e.from, dim);
@@ -154,7 +151,6 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         tally.add(hour, e.chat === 'c2c' ? 'C2CPushNum' : 'GroupPushNum', 1, dim);
         if (e.vendor === 'apns') {
           tally.add(hour, e.chat === 'c2c' ? 'C2CAPNSMsgNum' : 'GroupAPNSMsgNum');
-          tally.add(hour, 'APNSMsgNum');
         }
         break;
       }

@@ -1,4 +1,4 @@
-import type { DistinctField, PeakField, SumField, NetField, ExtraSumField } from '../catalog/fields.js';
+import type { DistinctField, PeakField, TalliedSumField, NetField, ExtraSumField } from '../catalog/fields.js';
 import { ALL_DIMS, bucketId, DAY_GRAIN, HOUR_GRAIN, type BucketKey, type COHORT_SET } from './bucket-key.js';
 
 /** A kept distinct set: one behind a distinct field, or the day's registration cohort. */
@@ -8,7 +8,7 @@ export type SetName = DistinctField | typeof COHORT_SET;
 export interface BucketTally {
   readonly key: BucketKey;
   /** Increments of sum fields and net changes of net fields. */
-  readonly adds: Partial<Record<SumField | NetField | ExtraSumField, number>>;
+  readonly adds: Partial<Record<TalliedSumField | NetField | ExtraSumField, number>>;
   /** Highest value seen of each peak field. */
   readonly peaks: Partial<Record<PeakField, number>>;
   /** Candidate members of each distinct set; the store counts the ones that are new. */
@@ -58,7 +58,7 @@ export class Tally {
     return this.#lastBuckets;
   }
 
-  add(hour: string, field: SumField | NetField | ExtraSumField, n = 1, dim?: string): void {
+  add(hour: string, field: TalliedSumField | NetField | ExtraSumField, n = 1, dim?: string): void {
     if (n === 0) return;
     for (const b of this.#of(hour, dim, 'both')) b.adds[field] = (b.adds[field] ?? 0) + n;
   }

@@ -90,6 +90,33 @@ export const DISTINCT_FIELDS = FIELDS.filter((f) => f.kind === 'distinct').map((
 export const PEAK_FIELDS = FIELDS.filter((f) => f.kind === 'peak').map((f) => f.name) as readonly PeakField[];
 export const NET_FIELDS = FIELDS.filter((f) => f.kind === 'net').map((f) => f.name) as readonly NetField[];
 
+/**
+ * Sums that metrics.md defines as the sum of two others: derived on read from their parts, never
+ * tallied or written (their stats columns, from migration 001, stay at their default and are not
+ * read).
+ */
+export const DERIVED_SUMS = {
+  APNSMsgNum: ['C2CAPNSMsgNum', 'GroupAPNSMsgNum'],
+  DownMsgNum: ['C2CDownMsgNum', 'GroupDownMsgNum'],
+  UpMsgNum: ['C2CUpMsgNum', 'GroupUpMsgNum'],
+} as const satisfies Partial<Record<SumField, readonly [SumField, SumField]>>;
+export type DerivedSumField = keyof typeof DERIVED_SUMS;
+/** Sums counted from events and stored (every sum but the derived ones). */
+export type TalliedSumField = Exclude<SumField, DerivedSumField>;
+export const DERIVED_SUM_FIELDS = Object.keys(DERIVED_SUMS).sort() as readonly DerivedSumField[];
+export const TALLIED_SUM_FIELDS = SUM_FIELDS.filter((f) => !(f in DERIVED_SUMS)) as readonly TalliedSumField[];
+
+export function isDerivedSum(field: string): field is DerivedSumField {
+  return Object.hasOwn(DERIVED_SUMS, field);
+}
+
+/** Sets each derived sum of `c` from its two parts. */
+export function deriveSums(c: Record<SumField, number>): void {
+  c.APNSMsgNum = c.C2CAPNSMsgNum + c.GroupAPNSMsgNum;
+  c.DownMsgNum = c.C2CDownMsgNum + c.GroupDownMsgNum;
+  c.UpMsgNum = c.C2CUpMsgNum + c.GroupUpMsgNum;
+}
+
 /** A bucket's counted values; every field present, zero when nothing happened. */
 export type Counters = Record<CountedField, number>;
 
@@ -128,6 +155,9 @@ export const EXTRA_SUM_FIELDS = STATS_ONLY_FIELDS.filter((f) => f.kind === 'sum'
 /** Every column of a stats row: the 29 counted fields and the getstats-only sums. */
 export type StoredField = CountedField | ExtraSumField;
 export const STORED_FIELDS: readonly StoredField[] = [...COUNTED_FIELDS, ...EXTRA_SUM_FIELDS].sort();
+/** The stats columns written and read: all but the derived sums. */
+export type WrittenField = Exclude<StoredField, DerivedSumField>;
+export const WRITTEN_FIELDS = STORED_FIELDS.filter((f) => !isDerivedSum(f)) as readonly WrittenField[];
 
 /** A field getstats can answer: a counted one of the 32 or a getstats-only one. */
 export type StatsField = CountedField | StatsOnlyField;

@@ -37,8 +37,24 @@ const RETENTION_OFFSETS: ReadonlyArray<readonly [StatsField, number]> = [
   ['RetainedD30', 30],
 ];
 
-/** Ids in both sorted sets. */
+/** Ids in both sorted sets: a merge, or binary searches of the smaller in the larger (a cohort in a day's active users). */
 function intersectionSize(a: Uint32Array, b: Uint32Array): number {
+  if (a.length > b.length) [a, b] = [b, a];
+  if (a.length * 16 < b.length) {
+    let n = 0;
+    let lo = 0;
+    for (let k = 0; k < a.length; k++) {
+      const x = a[k]!;
+      let hi = b.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (b[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < b.length && b[lo] === x) n++;
+    }
+    return n;
+  }
   let i = 0;
   let j = 0;
   let n = 0;
@@ -67,10 +83,15 @@ function reach(days: readonly string[], active: ReadonlyMap<string, Uint32Array>
   const lastOn = new Int32Array(all.length);
   const out = new Map<string, { d7: number; d30: number }>();
   for (let i = 0; i < all.length; i++) {
-    for (const id of active.get(all[i]!) ?? []) {
-      if (last[id]! >= 0) lastOn[last[id]!]!--;
-      last[id] = i;
-      lastOn[i]!++;
+    const ids = active.get(all[i]!);
+    if (ids) {
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        const was = last[id]!;
+        if (was >= 0) lastOn[was]!--;
+        last[id] = i;
+      }
+      lastOn[i]! += ids.length;
     }
     let d7 = 0;
     let d30 = 0;
@@ -98,7 +119,7 @@ export async function statsReport(stats: StatsRepo, app: App, query: StatsQuery,
   const toDay = to.slice(0, 8);
   const today = zone.day(nowMs);
   const [series, netBefore, firstStored, asOf, active, cohorts] = await Promise.all([
-    stats.readSeries(app.sdkappid, grain, prefix, from, to),
+    stats.readSeries(app.sdkappid, grain, prefix, from, to, fields),
     prefix === undefined && wants('net') ? stats.netBefore(app.sdkappid, grain, from) : undefined,
     stats.firstDay(app.sdkappid),
     stats.newestEventTime(app.sdkappid),

@@ -4,7 +4,7 @@ import { COUNTED_FIELDS, zeroCounters, type Counters } from '../catalog/fields.j
 import type { ImEvent } from '../events/event.js';
 import { dayOfZone } from '../time/day-of.js';
 import { simulateEvents, simulationPlan } from './simulate-events.js';
-import type { SimulateOptions, SimulatedDay } from './simulate-options.js';
+import type { SimulateOptions, SimulatedBucket, SimulatedDay } from './simulate-options.js';
 
 /**
  * A deliberately naive reading of metrics.md (sets and maps, one app, events in time order),
@@ -185,3 +185,210 @@ test('metrics.md invariants hold on every simulated day', () => {
     prev = c;
   }
 });
+
+interface RefBucket {
+  c: Counters;
+  extra: Record<string, number>;
+  platforms: Map<string, Record<string, number>>;
+  vendors: Map<string, Record<string, number>>;
+}
+
+/**
+ * The same naive reading for hours, with the platform and vendor breakdowns and the getstats-only
+ * sums (stats-api.md): sets and maps, sessions carried into every hour they span.
+ */
+function referenceHours(events: readonly ImEvent[], timezone: string, registeredBaseline: number): Map<string, RefBucket> {
+  const zone = dayOfZone(timezone);
+  const out = new Map<string, RefBucket>();
+  const online = new Map<string, Set<string>>();
+  const members = new Map<string, Set<string>>();
+  const registered = new Set<string>();
+  let registeredTotal = registeredBaseline;
+  let label = '';
+  let prevTime = 0;
+  let b: RefBucket | undefined;
+  let sets: Map<string, Set<string>> = new Map();
+  const set = (name: string) => {
+    let s = sets.get(name);
+    if (!s) sets.set(name, (s = new Set()));
+    return s;
+  };
+  const platform = (p: string) => {
+    let r = b!.platforms.get(p);
+    if (!r) b!.platforms.set(p, (r = { ActiveUserNum: 0, C2CSendMsgUserNum: 0, C2CUpMsgNum: 0, GroupSendMsgUserNum: 0, GroupUpMsgNum: 0, LoginTimes: 0, LoginUserNum: 0, MaxOnlineNum: 0, SendMsgUserNum: 0, UpMsgNum: 0 }));
+    return r;
+  };
+  const onPlatform = (p: string) => [...online.values()].filter((s) => s.has(p)).length;
+  const close = () => {
+    if (!b) return;
+    const c = b.c;
+    c.ActiveUserNum = set('active').size;
+    c.LoginUserNum = set('login').size;
+    c.C2CSendMsgUserNum = set('c2c').size;
+    c.GroupSendMsgUserNum = set('group').size;
+    c.SendMsgUserNum = set('send').size;
+    c.GroupSendMsgGroupNum = set('groups').size;
+    c.UpMsgNum = c.C2CUpMsgNum + c.GroupUpMsgNum;
+    c.DownMsgNum = c.C2CDownMsgNum + c.GroupDownMsgNum;
+    c.APNSMsgNum = c.C2CAPNSMsgNum + c.GroupAPNSMsgNum;
+    c.RegistUserNumTotal = registeredTotal;
+    c.GroupAllGroupNum = members.size;
+    for (const [p, r] of b.platforms) {
+      r.ActiveUserNum = set(`active:${p}`).size;
+      r.LoginUserNum = set(`login:${p}`).size;
+      r.C2CSendMsgUserNum = set(`c2c:${p}`).size;
+      r.GroupSendMsgUserNum = set(`group:${p}`).size;
+      r.SendMsgUserNum = set(`send:${p}`).size;
+      r.UpMsgNum = r.C2CUpMsgNum! + r.GroupUpMsgNum!;
+    }
+    out.set(label, b);
+  };
+  const open = (l: string) => {
+    close();
+    label = l;
+    b = { c: zeroCounters(), extra: { C2COfflineMsgNum: 0, C2CPushNum: 0, GroupOfflineMsgNum: 0, GroupPushNum: 0, PushNum: 0 }, platforms: new Map(), vendors: new Map() };
+    sets = new Map();
+    b.c.MaxOnlineNum = online.size;
+    for (const [u, ps] of online) {
+      set('active').add(u);
+      for (const p of ps) {
+        set(`active:${p}`).add(u);
+        platform(p).MaxOnlineNum = onPlatform(p);
+      }
+    }
+  };
+  const sender = (u: string, p: string, chat: 'c2c' | 'group') => {
+    for (const k of ['active', 'send', chat]) {
+      set(k).add(u);
+      set(`${k}:${p}`).add(u);
+    }
+    platform(p);
+  };
+  for (const e of events) {
+    const l = zone.hour(e.time);
+    if (l !== label) for (const h of label === '' ? [l] : zone.hoursAfter(prevTime, e.time)) open(h);
+    prevTime = e.time;
+    const c = b!.c;
+    switch (e.type) {
+      case 'user.register':
+        if (!registered.has(e.user)) {
+          registered.add(e.user);
+          c.RegistUserNumOneDay++;
+          registeredTotal++;
+        }
+        break;
+      case 'user.delete':
+        registered.delete(e.user);
+        registeredTotal--;
+        break;
+      case 'user.login': {
+        c.LoginTimes++;
+        platform(e.platform).LoginTimes!++;
+        for (const k of ['active', 'login']) {
+          set(k).add(e.user);
+          set(`${k}:${e.platform}`).add(e.user);
+        }
+        const s = online.get(e.user) ?? new Set<string>();
+        s.add(e.platform);
+        online.set(e.user, s);
+        c.MaxOnlineNum = Math.max(c.MaxOnlineNum, online.size);
+        platform(e.platform).MaxOnlineNum = Math.max(platform(e.platform).MaxOnlineNum!, onPlatform(e.platform));
+        break;
+      }
+      case 'user.logout': {
+        const s = online.get(e.user);
+        s?.delete(e.platform);
+        if (s?.size === 0) online.delete(e.user);
+        break;
+      }
+      case 'msg.c2c': {
+        const p = e.platform!;
+        c.C2CUpMsgNum++;
+        platform(p).C2CUpMsgNum!++;
+        const isOnline = online.has(e.to);
+        c.C2CDownMsgNum += e.ok && isOnline ? 1 : 0;
+        b!.extra.C2COfflineMsgNum! += e.ok && !isOnline ? 1 : 0;
+        sender(e.from, p, 'c2c');
+        break;
+      }
+      case 'msg.group': {
+        const p = e.platform!;
+        c.GroupUpMsgNum++;
+        platform(p).GroupUpMsgNum!++;
+        const others = [...(members.get(e.group) ?? [])].filter((m) => m !== e.from);
+        const up = others.filter((m) => online.has(m)).length;
+        c.GroupDownMsgNum += up;
+        b!.extra.GroupOfflineMsgNum! += others.length - up;
+        set('groups').add(e.group);
+        sender(e.from, p, 'group');
+        break;
+      }
+      case 'push': {
+        const key = e.chat === 'c2c' ? 'C2CPushNum' : 'GroupPushNum';
+        b!.extra.PushNum!++;
+        b!.extra[key]!++;
+        let v = b!.vendors.get(e.vendor);
+        if (!v) b!.vendors.set(e.vendor, (v = { C2CPushNum: 0, GroupPushNum: 0, PushNum: 0 }));
+        v.PushNum!++;
+        v[key]!++;
+        if (e.vendor === 'apns') {
+          if (e.chat === 'c2c') c.C2CAPNSMsgNum++;
+          else c.GroupAPNSMsgNum++;
+        }
+        break;
+      }
+      case 'friend.add':
+        c.ChainIncrease++;
+        break;
+      case 'friend.delete':
+        c.ChainDecrease++;
+        break;
+      case 'group.create':
+        if (!members.has(e.group)) {
+          members.set(e.group, new Set(e.members));
+          c.GroupNewGroupNum++;
+        }
+        break;
+      case 'group.join':
+        members.get(e.group)?.add(e.user);
+        c.GroupJoinGroupTimes++;
+        break;
+      case 'group.quit':
+        members.get(e.group)?.delete(e.user);
+        c.GroupQuitGroupTimes++;
+        break;
+      case 'group.destroy':
+        if (members.delete(e.group)) c.GroupDestroyGroupNum++;
+        break;
+      case 'callback':
+        c.CallBackReq++;
+        if (e.answered) c.CallBackRsp++;
+        break;
+    }
+  }
+  close();
+  return out;
+}
+
+for (const [name, options] of [
+  ['Asia/Shanghai', { sdkappid: 3, days: 2, users: 800, seed: 12, start: '20240605' }],
+  ['Europe/Berlin, fall-back day', { sdkappid: 3, days: 2, users: 500, seed: 6, start: '20241026', timezone: 'Europe/Berlin', baseline: 'omit' }],
+] as [string, SimulateOptions][]) {
+  test(`the simulator's own hourly numbers, platforms and vendors match a naive reading of the specs (${name})`, () => {
+    const hours = new Map<string, SimulatedBucket>();
+    const events = [...simulateEvents({ ...options, onHour: (h) => hours.set(h.bucket, h) })];
+    const plan = simulationPlan(options);
+    const reference = referenceHours(events, plan.timezone, plan.registeredBaseline);
+    // The reference starts at the first event's hour; the simulator at the warm-up midnight.
+    const labels = [...hours.keys()];
+    assert.deepEqual(labels.slice(labels.indexOf([...reference.keys()][0]!)), [...reference.keys()]);
+    assert.ok(reference.size >= 24 * options.days);
+    for (const [label, r] of reference) {
+      const h = hours.get(label)!;
+      for (const f of COUNTED_FIELDS) assert.equal(h.counters[f], r.c[f], `${label} ${f}`);
+      assert.deepEqual(h.extra, r.extra, `${label} extra sums`);
+      assert.deepEqual(h.platforms, Object.fromEntries(r.platforms), `${label} platforms`);
+      assert.deepEqual(h.vendors, Object.fromEntries(r.vendors), `${label} vendors`);
+    }
+  });
+}

@@ -31,7 +31,6 @@ function createGroup(s: SimState, owner: number, members: number[], t: number): 
   }
   s.gSubs[slot] = subs;
   s.gOnline[slot] = online;
-  s.gStamp[slot] = 0;
   s.gPos[slot] = s.live.length;
   s.live.push(slot);
   const ids = s.ids;
@@ -43,7 +42,7 @@ function createGroup(s: SimState, owner: number, members: number[], t: number): 
     owner: ids[owner],
     members: members.map((m) => ids[m]!),
   });
-  s.tally.groupCreated();
+  s.tally.groupCreated(slot);
 }
 
 /** A group that existed before the start, among pre-registered users (the warm-up day). */

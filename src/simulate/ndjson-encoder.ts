@@ -173,6 +173,7 @@ export class NdjsonEncoder {
           this.#num(e.delivered);
         }
         if (e.ok === false) this.#raw(K.okFalse);
+        if (e.platform !== undefined) this.#field(K.platform, e.platform);
         break;
       case 'msg.group':
         this.#field(K.from, e.from);
@@ -181,6 +182,7 @@ export class NdjsonEncoder {
           this.#raw(K.delivered);
           this.#num(e.delivered);
         }
+        if (e.platform !== undefined) this.#field(K.platform, e.platform);
         break;
       case 'push':
         this.#field(K.chat, e.chat);

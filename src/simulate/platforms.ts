@@ -15,10 +15,11 @@ export const SECOND_FOR_DESKTOP_CUM = cumulate([0.45, 0.55, 0, 0, 0, 0]);
 /** Share of sessions opened on the secondary platform instead of the primary one. */
 export const SECONDARY_SESSION_SHARE = 0.25;
 
-// Offline-push vendors: APNs for Apple devices, the phone makers' channels (China-heavy, like the
-// default zone) or FCM for Android; some users turn notifications off.
-export const VENDORS = ['apns', 'fcm', 'huawei', 'xiaomi', 'oppo', 'vivo'] as const;
-export const ANDROID_VENDOR_CUM = cumulate([0, 0.18, 0.3, 0.25, 0.15, 0.12]);
+// Offline-push vendors: APNs for Apple devices; for Android the phone makers' channels (China-heavy,
+// like the default zone: Huawei, Xiaomi, OPPO, vivo, Honor, a few Meizu) or FCM for phones sold
+// abroad; some users turn notifications off. Index 0 must stay APNs.
+export const VENDORS = ['apns', 'fcm', 'huawei', 'xiaomi', 'oppo', 'vivo', 'honor', 'meizu'] as const;
+export const ANDROID_VENDOR_CUM = cumulate([0, 0.1, 0.26, 0.2, 0.16, 0.15, 0.11, 0.02]);
 export const PUSH_OPT_OUT_SHARE = 0.15;
 /** "No platform" / "no push vendor" in the per-user Uint8Arrays. */
 export const NONE = 255;

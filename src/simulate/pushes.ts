@@ -13,7 +13,7 @@ const PUSH_WAKE_MEAN_MS = 3 * 60_000;
 export function push(s: SimState, v: number, chat: 'c2c' | 'group', now: number): void {
   const vendor = s.vendor[v]!;
   s.out.push({ type: 'push', time: now, sdkappid: s.sdkappid, chat, vendor: VENDORS[vendor]!, to: s.ids[v] });
-  if (vendor === 0) s.tally.apnsPush(chat);
+  s.tally.push(vendor, chat);
   // Some notifications are opened: the recipient comes online soon, earlier than planned.
   if (chat === 'c2c' && s.kind[v] === K_LOGIN && s.rng.chance(PUSH_WAKE_SHARE)) {
     const planned = s.heap.timeOf(v);

@@ -10,9 +10,8 @@ export function login(s: SimState, u: number, p: number, t: number): void {
   const was = s.online[u]!;
   s.online[u] = was | (1 << p);
   s.out.push({ type: 'user.login', time: t, sdkappid: s.sdkappid, user: s.ids[u]!, platform: PLATFORMS[p]! });
-  s.tally.login(u);
+  s.tally.login(u, p, was);
   if (was === 0) {
-    s.tally.online();
     const gs = s.userGroups[u];
     if (gs !== undefined) for (let i = 0; i < gs.length; i++) s.gOnline[gs[i]!]!++;
   }
@@ -25,8 +24,8 @@ export function logout(s: SimState, u: number, p: number, t: number): void {
   if ((was & bit) === 0) return;
   s.online[u] = was & ~bit;
   s.out.push({ type: 'user.logout', time: t, sdkappid: s.sdkappid, user: s.ids[u]!, platform: PLATFORMS[p]! });
+  s.tally.logout(p, was & ~bit);
   if (was === bit) {
-    s.tally.offline();
     const gs = s.userGroups[u];
     if (gs !== undefined) for (let i = 0; i < gs.length; i++) s.gOnline[gs[i]!]!--;
   }

@@ -1,6 +1,6 @@
 import type { ImEvent } from '../events/event.js';
 import { ActivityCurve } from './activity-curve.js';
-import { DayTally } from './day-tally.js';
+import { SimTally } from './sim-tally.js';
 import { Prng } from './prng.js';
 import type { ResolvedOptions } from './simulate-options.js';
 import { preRegisteredUsers } from './simulated-ids.js';
@@ -33,7 +33,7 @@ export class SimState {
   readonly curve: ActivityCurve;
   /** One entry per user: the time of its next action. */
   readonly heap: TimeHeap;
-  readonly tally: DayTally;
+  readonly tally: SimTally;
   readonly n: number;
   readonly baselineUsers: number;
   readonly sdkappid: number;
@@ -72,7 +72,6 @@ export class SimState {
   /** Members with notifications on for the group and a push channel. */
   readonly gSubs: number[][] = [];
   readonly gOnline: number[] = [];
-  readonly gStamp: number[] = [];
   readonly gPos: number[] = [];
   /** Slots of live groups; gPos[slot] is a slot's index here. */
   readonly live: number[] = [];
@@ -90,7 +89,7 @@ export class SimState {
     this.curve = new ActivityCurve(this.days, o.weekendFactor);
     this.heap = new TimeHeap(o.users);
     this.baselineUsers = preRegisteredUsers(o);
-    this.tally = new DayTally(o.users, this.days, -1, o.baseline === 'omit' ? this.baselineUsers : 0, o.onDay);
+    this.tally = new SimTally(o.users, this.days, -1, o.baseline === 'omit' ? this.baselineUsers : 0, o.onDay, o.onHour);
 
     const n = o.users;
     this.ids = new Array<string>(n);

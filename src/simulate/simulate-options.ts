@@ -1,4 +1,4 @@
-import type { Counters } from '../catalog/fields.js';
+import type { Counters, ExtraSumField, PLATFORM_FIELDS, VENDOR_FIELDS } from '../catalog/fields.js';
 import { addDays, isCalendarDay, type CalendarDay } from '../time/calendar-day.js';
 import { assertTimeZone, dayOfZone } from '../time/day-of.js';
 
@@ -60,16 +60,43 @@ export const DEFAULT_KNOBS: SimulationKnobs = {
   callbackFailureShare: 0.01,
 };
 
-/** One finished day of the simulation as the pipeline must count it (the simulator's own tally). */
-export interface SimulatedDay {
+/** By:"platform" fields of one platform in one bucket (stats-api.md). */
+export type PlatformCounts = Record<(typeof PLATFORM_FIELDS)[number], number>;
+/** By:"vendor" fields of one push vendor in one bucket. */
+export type VendorCounts = Record<(typeof VENDOR_FIELDS)[number], number>;
+/** The getstats-only sums of a bucket. */
+export type ExtraSums = Record<ExtraSumField, number>;
+
+/** One finished bucket (a day or an hour) as the pipeline must count it (the simulator's own tally). */
+export interface SimulatedBucket {
+  /** `YYYYMMDD` or `YYYYMMDDHH` in the app's time zone (a repeated hour is one bucket). */
+  readonly bucket: string;
+  /**
+   * All 28 counted fields as `getappinfo` (days) and getstats report them: net fields are totals
+   * including the baselines of `simulationPlan` (set them on the app), derived deliveries follow
+   * presence.
+   */
+  readonly counters: Counters;
+  /** C2COfflineMsgNum, GroupOfflineMsgNum, PushNum, C2CPushNum, GroupPushNum. */
+  readonly extra: ExtraSums;
+  /** Per platform name with any activity (or anyone online on it) in the bucket. */
+  readonly platforms: Readonly<Record<string, PlatformCounts>>;
+  /** Per push vendor with pushes in the bucket. */
+  readonly vendors: Readonly<Record<string, VendorCounts>>;
+}
+
+/** One finished day of the simulation. */
+export interface SimulatedDay extends SimulatedBucket {
   readonly day: CalendarDay;
   /** True for the warm-up day before `start`, which sets up the pre-existing world. */
   readonly warmUp: boolean;
+  /** ActiveUserNum7d and ActiveUserNum30d of the day. */
+  readonly reach: { readonly ActiveUserNum7d: number; readonly ActiveUserNum30d: number };
   /**
-   * All 29 counted fields as `getappinfo` reports them: net fields are totals including the
-   * baselines of `simulationPlan` (set them on the app), derived deliveries follow presence.
+   * Of the users registered that day, those active 1, 7 and 30 days later: these grow after the
+   * day is handed out, as the later days close (0 when they lie beyond the simulation).
    */
-  readonly counters: Counters;
+  readonly retained: { RetainedD1: number; RetainedD7: number; RetainedD30: number };
 }
 
 export interface SimulateOptions extends Partial<SimulationKnobs> {
@@ -95,6 +122,8 @@ export interface SimulateOptions extends Partial<SimulationKnobs> {
   readonly now?: number;
   /** Called with each day's expected numbers once the generator has moved past that day. */
   readonly onDay?: (day: SimulatedDay) => void;
+  /** Called with each hour's expected numbers once the generator has moved past it (hours are only tallied when given). */
+  readonly onHour?: (hour: SimulatedBucket) => void;
 }
 
 /** Options with every default applied and checked. */
@@ -107,6 +136,7 @@ export interface ResolvedOptions extends SimulationKnobs {
   readonly timezone: string;
   readonly baseline: 'events' | 'omit';
   readonly onDay?: (day: SimulatedDay) => void;
+  readonly onHour?: (hour: SimulatedBucket) => void;
 }
 
 /** Most users a simulation may have (typed arrays per user; ids stay short). */
@@ -166,5 +196,5 @@ export function resolveOptions(options: SimulateOptions): ResolvedOptions {
   if (!(Number.isSafeInteger(k.pushGroupMaxSize) && k.pushGroupMaxSize >= 0)) {
     throw new RangeError(`pushGroupMaxSize must be an integer ≥ 0, got ${k.pushGroupMaxSize}`);
   }
-  return { ...k, sdkappid, days, users, seed, start, timezone, baseline, onDay: options.onDay };
+  return { ...k, sdkappid, days, users, seed, start, timezone, baseline, onDay: options.onDay, onHour: options.onHour };
 }

@@ -54,29 +54,27 @@ export class Simulator {
     const b = s.baselineUsers;
     if (o.baseline === 'events') {
       for (let u = 0; u < b; u++) {
-        register(s, u, m + Math.floor((u * len * 0.25) / b));
+        const t = m + Math.floor((u * len * 0.25) / b);
+        tally.advance(t, s.online);
+        register(s, u, t);
         yield out[0]!;
         out.length = 0;
       }
     }
     const initialGroups = Math.round(b * o.groupsPerUser);
     for (let i = 0; i < initialGroups; i++) {
-      initialGroup(s, m + Math.floor(len * 0.25 + (i * len * 0.1) / initialGroups));
+      const t = m + Math.floor(len * 0.25 + (i * len * 0.1) / initialGroups);
+      tally.advance(t, s.online);
+      initialGroup(s, t);
       yield out[0]!;
       out.length = 0;
     }
 
     const endMs = days.midnight(o.days);
-    let day = -1;
-    let nextMidnight = days.midnight(0);
     while (heap.size > 0) {
       const t = heap.topTime();
       if (t >= endMs) break;
-      if (t >= nextMidnight) {
-        day = days.indexOf(t);
-        tally.advanceTo(day, s.online);
-        nextMidnight = days.midnight(day + 1);
-      }
+      tally.advance(t, s.online);
       const u = heap.topId();
       const next = step(s, u, t);
       if (next < 0) heap.pop();
@@ -84,7 +82,7 @@ export class Simulator {
       for (let i = 0; i < out.length; i++) yield out[i]!;
       out.length = 0;
     }
-    tally.advanceTo(o.days - 1, s.online);
+    tally.advanceDays(o.days - 1, s.online);
     tally.finish();
   }
 }

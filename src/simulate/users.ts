@@ -102,7 +102,7 @@ function warmUpStart(s: SimState): number {
 export function register(s: SimState, u: number, t: number): void {
   s.status[u] = S_REGISTERED;
   s.out.push({ type: 'user.register', time: t, sdkappid: s.sdkappid, user: s.ids[u]! });
-  s.tally.register();
+  s.tally.register(u);
 }
 
 /** u's account is deleted (logged out everywhere first). */

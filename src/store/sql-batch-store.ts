@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { DISTINCT_FIELDS, EXTRA_SUM_FIELDS, PEAK_FIELDS, SUM_FIELDS, NET_FIELDS, type StoredField } from '../catalog/fields.js';
+import { DISTINCT_FIELDS, EXTRA_SUM_FIELDS, PEAK_FIELDS, TALLIED_SUM_FIELDS, NET_FIELDS, type StoredField } from '../catalog/fields.js';
 import type { AppState, StateChanges, StateNeeds } from '../aggregate/app-state.js';
 import type { BatchKey, BatchStore, BatchTransaction } from '../aggregate/batch-store.js';
 import { batchIdOf, legacyBatchIdOf } from './batch-id.js';
@@ -28,8 +28,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 const SET_BYTES_PER_STATEMENT = 4 << 20;
 const SETS_PER_STATEMENT = 200;
 
-const ADDED_FIELDS: readonly StoredField[] = [...SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS, ...DISTINCT_FIELDS];
-const SUMMED_FIELDS = [...SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS] as const;
+// The derived sums (UpMsgNum, DownMsgNum, APNSMsgNum) are not written: read from their parts.
+const ADDED_FIELDS: readonly StoredField[] = [...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS, ...DISTINCT_FIELDS];
+const SUMMED_FIELDS = [...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS] as const;
 const NO_IDS = new Uint32Array(0);
 const STATS_KEY = ['sdkappid', 'grain', 'bucket', 'dim'] as const;
 

@@ -1,4 +1,4 @@
-import { COUNTED_FIELDS, NET_FIELDS, STORED_FIELDS, type Counters, type NetField, type StoredField } from '../catalog/fields.js';
+import { COUNTED_FIELDS, DERIVED_SUM_FIELDS, DERIVED_SUMS, isDerivedSum, NET_FIELDS, WRITTEN_FIELDS, type Counters, type NetField, type StoredField, type WrittenField } from '../catalog/fields.js';
 import { decodeIdSet } from '../aggregate/id-set.js';
 import type { Store } from './store.js';
 import { guard, toNumber } from './store-error.js';
@@ -20,11 +20,25 @@ export interface StoredRange {
   readonly firstBucket: string | undefined;
 }
 
-/** A row's counted columns as Counters, each through toNumber, as one object literal (see compileCountedRecord). */
-const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(
-  ['row', 'decode'],
-  (f) => `decode(row.${f}, '${f}')`,
+/**
+ * A row's counted columns as Counters, each through toNumber, as one object literal (see
+ * compileCountedRecord); a derived sum is the sum of its two parts' columns (its own is not read).
+ */
+const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(['row', 'decode'], (f) =>
+  isDerivedSum(f) ? DERIVED_SUMS[f].map((part) => `decode(row.${part}, '${part}')`).join(' + ') : `decode(row.${f}, '${f}')`,
 );
+/** The stats columns behind some getstats fields (a derived sum's are its parts'), sorted. */
+function columnsFor(fields: readonly string[]): WrittenField[] {
+  const out = new Set<WrittenField>();
+  for (const f of fields) {
+    if (isDerivedSum(f)) for (const part of DERIVED_SUMS[f]) out.add(part);
+    else if ((WRITTEN_FIELDS as readonly string[]).includes(f)) out.add(f as WrittenField);
+  }
+  return [...out].sort();
+}
+
+/** The counted columns read: all but the derived sums. */
+const READ_COUNTED = COUNTED_FIELDS.filter((f) => !isDerivedSum(f));
 
 /** A stored bucket of any series: every stats column (net fields hold the bucket's change). */
 export type StoredCounters = Record<StoredField, number>;
@@ -54,7 +68,7 @@ export class StatsRepo {
         .where('grain', '=', key.grain)
         .where('dim', '=', key.dim);
       const [rows, before] = await Promise.all([
-        series.select(['bucket', ...COUNTED_FIELDS]).where('bucket', '>=', from).where('bucket', '<=', to).execute(),
+        series.select(['bucket', ...READ_COUNTED]).where('bucket', '>=', from).where('bucket', '<=', to).execute(),
         series
           .select((eb) => [
             eb.fn.min('bucket').as('first'),
@@ -75,22 +89,27 @@ export class StatsRepo {
 
   /**
    * Every stored bucket of grain `grain` in [from, to] of the all-platforms series (`dimPrefix`
-   * undefined) or of every series whose dim starts with `dimPrefix`, by dim then bucket.
+   * undefined) or of every series whose dim starts with `dimPrefix`, by dim then bucket. Only the
+   * columns behind `fields` are read (default all; a derived sum reads its two parts); the other
+   * stored fields of the result are absent.
    */
-  readSeries(sdkappid: number, grain: string, dimPrefix: string | undefined, from: string, to: string): Promise<Map<string, Map<string, StoredCounters>>> {
+  readSeries(sdkappid: number, grain: string, dimPrefix: string | undefined, from: string, to: string, fields?: readonly string[]): Promise<Map<string, Map<string, Partial<StoredCounters>>>> {
     const { db, dialect } = this.store;
+    const columns = fields === undefined ? WRITTEN_FIELDS : columnsFor(fields);
+    const derived = fields === undefined ? DERIVED_SUM_FIELDS : DERIVED_SUM_FIELDS.filter((f) => fields.includes(f));
     return guard(dialect, 'reading statistics', async () => {
-      let q = db.selectFrom('stats').select(['dim', 'bucket', ...STORED_FIELDS]).where('sdkappid', '=', sdkappid).where('grain', '=', grain);
+      let q = db.selectFrom('stats').select(['dim', 'bucket', ...columns]).where('sdkappid', '=', sdkappid).where('grain', '=', grain);
       // LIKE on our own prefix (no wildcards in it); SQLite's LIKE ignores ASCII case, hence the check below.
       q = dimPrefix === undefined ? q.where('dim', '=', '') : q.where('dim', 'like', `${dimPrefix}%`);
       const rows = await q.where('bucket', '>=', from).where('bucket', '<=', to).execute();
-      const out = new Map<string, Map<string, StoredCounters>>();
-      for (const row of rows) {
+      const out = new Map<string, Map<string, Partial<StoredCounters>>>();
+      for (const row of rows as unknown as Array<Record<string, unknown> & { dim: string; bucket: string }>) {
         if (dimPrefix !== undefined && !row.dim.startsWith(dimPrefix)) continue;
         let series = out.get(row.dim);
         if (!series) out.set(row.dim, (series = new Map()));
-        const counters = {} as StoredCounters;
-        for (const f of STORED_FIELDS) counters[f] = toNumber(row[f], f);
+        const counters: Partial<StoredCounters> = {};
+        for (const f of columns) counters[f] = toNumber(row[f], f);
+        for (const f of derived) counters[f] = counters[DERIVED_SUMS[f][0]]! + counters[DERIVED_SUMS[f][1]]!;
         series.set(row.bucket, counters);
       }
       return out;
