@@ -19,9 +19,8 @@ const STATEMENT_CACHE_SIZE = 256;
 
 /**
  * The better-sqlite3 handle Kysely talks to, made survivable: it notices when the database file
- * was removed or replaced and reopens it (or fails with SqliteOpenError until it is back), caches
- * prepared statements, and turns Kysely's `begin` into `begin immediate` so concurrent writers
- * queue on the busy timeout instead of failing on lock upgrade.
+ * was removed or replaced and reopens it (or fails with SqliteOpenError until it is back) and caches
+ * prepared statements. (Transactions begin `immediate`: see ImmediateSqliteDialect.)
  */
 export class ReopeningSqliteDatabase implements SqliteDatabase {
   #db: BetterSqlite3.Database | undefined;
@@ -80,12 +79,11 @@ export class ReopeningSqliteDatabase implements SqliteDatabase {
 
   prepare(query: string): SqliteStatement {
     const db = this.#handle();
-    const text = query === 'begin' ? 'begin immediate' : query;
-    let statement = this.#statements.get(text);
+    let statement = this.#statements.get(query);
     if (!statement) {
-      statement = db.prepare(text);
+      statement = db.prepare(query);
       if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
-      this.#statements.set(text, statement);
+      this.#statements.set(query, statement);
     }
     return statement as unknown as SqliteStatement;
   }
