@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
 import type { DbFailure } from '../dialect.js';
@@ -26,7 +26,7 @@ export class SqliteStoreDialect extends DialectBase {
       path: this.options.path,
       busyTimeoutMs: this.options.busyTimeoutMs ?? 5000,
     });
-    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+    return this.kysely(new ImmediateSqliteDialect({ database }));
   }
 
   isRetryable(err: unknown): boolean {
