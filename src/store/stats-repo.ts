@@ -21,7 +21,7 @@ export interface StoredRange {
 }
 
 /** A row's counted columns as Counters, each through toNumber, as one object literal (see compileCountedRecord). */
-const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(
+export const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(
   ['row', 'decode'],
   (f) => `decode(row.${f}, '${f}')`,
 );
