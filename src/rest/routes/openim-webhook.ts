@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { OPENIM_TRANSPORT, translateWebhook, WEBHOOK_TRANSLATORS } from '../../events/adapters/openim-webhook/index.js';
 import { dedupeKey } from '../../events/adapters/tencent-callback/dedupe-key.js';
 import type { ItemRejection } from '../../events/adapters/tencent-callback/index.js';
@@ -68,14 +69,14 @@ interface Params {
  */
 export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
   const repo = new OpenImWebhooksRepo(ctx.store);
-  const settings = new Map<number, { readonly config: OpenImWebhookConfig | undefined; readonly expires: number }>();
+  // Expiry by the route's clock (tests move it), not lru-cache's own ttl.
+  const settings = new LRUCache<number, { readonly config: OpenImWebhookConfig | undefined; readonly expires: number }>({ max: 10_000 });
 
   const settingsOf = async (sdkappid: number): Promise<OpenImWebhookConfig | undefined> => {
     const now = ctx.nowMs();
     const cached = settings.get(sdkappid);
     if (cached && cached.expires > now) return cached.config;
     const config = await repo.get(sdkappid);
-    if (settings.size >= 10_000) settings.clear();
     settings.set(sdkappid, { config, expires: now + OPENIM_SETTINGS_TTL_MS });
     return config;
   };

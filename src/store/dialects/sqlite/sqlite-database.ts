@@ -1,4 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
@@ -26,7 +27,7 @@ export class ReopeningSqliteDatabase implements SqliteDatabase {
   #db: BetterSqlite3.Database | undefined;
   #inode = 0;
   #openedOnce = false;
-  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #statements = new LRUCache<string, BetterSqlite3.Statement>({ max: STATEMENT_CACHE_SIZE });
 
   constructor(private readonly options: SqliteDatabaseOptions) {}
 
@@ -82,7 +83,6 @@ export class ReopeningSqliteDatabase implements SqliteDatabase {
     let statement = this.#statements.get(query);
     if (!statement) {
       statement = db.prepare(query);
-      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
       this.#statements.set(query, statement);
     }
     return statement as unknown as SqliteStatement;
