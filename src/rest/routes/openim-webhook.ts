@@ -9,6 +9,7 @@ import { OpenImWebhooksRepo, openImSecretMatches, type OpenImWebhookConfig } fro
 import { ApiError } from '../error-codes.js';
 import { errorResponse } from '../error-response.js';
 import { rawBodyOf, utf8Text } from '../raw-body.js';
+import { sdkAppIdOf } from '../sdkappid-param.js';
 import type { RestRoute } from './index.js';
 
 /**
@@ -23,7 +24,6 @@ export const OPENIM_SAME_BODY_WINDOW_MS = 10 * 60_000;
 /** How long an app's settings are reused before they are read again: 5 s (a rotated secret takes effect within it). */
 export const OPENIM_SETTINGS_TTL_MS = 5000;
 const MAX_QUOTED_REASONS = 3;
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 
 /**
  * OpenIM's `CommonCallbackResp`, keys in byte-wise order. OpenIM stops the user's action only when
@@ -89,7 +89,8 @@ export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
     },
     async (request): Promise<OpenImAnswer> => {
       const { sdkappid: rawId, secret, command } = request.params;
-      const app = SDKAPPID.test(rawId) ? await ctx.apps.get(Number(rawId)) : undefined;
+      const sdkappid = sdkAppIdOf(rawId);
+      const app = sdkappid === undefined ? undefined : await ctx.apps.get(sdkappid);
       if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
       if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
       const config = await settingsOf(app.sdkappid);
