@@ -11,7 +11,7 @@ import { DEFAULT_PORT, listenAll } from '../../server/listen.js';
 import { makeUserSig } from '../../usersig/index.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, openCliStore } from '../database-option.js';
+import { openCliStore } from '../database-option.js';
 import { DEFAULT_DEMO_USERS, DEMO_ADMIN, ensureDemoApp } from '../demo-app.js';
 import { port, positiveInt, wholeNumber } from '../parse-args.js';
 import { TokensRepo } from '../../tokens/tokens-repo.js';
@@ -33,7 +33,6 @@ interface Options {
   readonly demo?: boolean;
   readonly demoUsers: number;
   readonly log?: boolean;
-  readonly db?: string;
 }
 
 /**
@@ -61,7 +60,6 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--demo', 'create a demo app with 30 simulated days on first start (reused later) and print how to call it')
     .option('--demo-users <n>', 'users of the simulated demo app', positiveInt, DEFAULT_DEMO_USERS)
     .option('--log', "log requests as JSON lines on stdout with each answer's ErrorCode (UserSigs and Signs redacted)")
-    .addOption(databaseOption())
     .action((o: Options) => serve(ctx, o));
 }
 
@@ -89,7 +87,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
   if (fileLimit !== undefined && connectionCapFor(wanted, fileLimit) < wanted) {
     ctx.io.err(`imstats: the open-file limit is ${fileLimit}; connections are capped at ${connectionCapFor(wanted, fileLimit)} (raise it with ulimit -n or LimitNOFILE= to ${wanted + RESERVED_FILE_DESCRIPTORS})\n`);
   }
-  const store = await openCliStore(ctx, o.db);
+  const store = await openCliStore(ctx);
   try {
     const demo = o.demo ? await ensureDemoApp(store, { io: ctx.io, nowMs: ctx.now(), users: o.demoUsers }) : undefined;
     if (demo && !demo.created) ctx.io.err(`demo app ${demo.app.sdkappid} found with data; reusing it\n`);
