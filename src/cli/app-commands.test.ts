@@ -206,6 +206,24 @@ describe('imstats program', () => {
     assert.match(option.stderr, /unknown option '--colour'/);
   });
 
+  test('--db is one program-level option: before the command name or after it, the same database', async () => {
+    const database = await createTestDatabase('sqlite');
+    try {
+      const created = await runCaptured(['--db', database.url, 'app', 'create', '--sdkappid', '1400000001', '--name', 'Before', '--company', 'C'], { now: () => NOW });
+      assert.equal(created.code, 0, created.stderr);
+      for (const args of [['--db', database.url, 'app', 'list'], ['app', '--db', database.url, 'list'], ['app', 'list', '--db', database.url]]) {
+        const list = await runCaptured(args);
+        assert.equal(list.code, 0, list.stderr);
+        assert.match(list.stdout, /1400000001\s+Before/, args.join(' '));
+      }
+      // IMSTATS_DB is the default when no --db is given.
+      const byEnv = await runCaptured(['app', 'show', '1400000001'], { env: { IMSTATS_DB: database.url } });
+      assert.equal(byEnv.code, 0, byEnv.stderr);
+    } finally {
+      await database.drop();
+    }
+  });
+
   test('an unsupported database URL is a one-line error', async () => {
     const run = await runCaptured(['app', 'list', '--db', 'oracle://x']);
     assert.equal(run.code, 1);

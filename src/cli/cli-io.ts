@@ -45,4 +45,6 @@ export interface CliContext {
   readonly signal?: AbortSignal;
   /** A command sets this to finish with a non-zero status without an error (ingest: 2). */
   exitCode: number;
+  /** The program-level `--db` of this command line, set before the command runs. */
+  db?: string;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FIELD_NAMES } from '../catalog/fields.js';
+import { specFieldNamesInWireOrder } from '../../test/support/spec-fields.js';
 import { dailyReport, defaultWindow } from '../report/daily-report.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
@@ -91,7 +91,7 @@ for (const kind of testDatabaseKinds()) {
         const app = await new AppsRepo(store).require(APP);
         const expected = await dailyReport(new StatsRepo(store), app, defaultWindow(app, NOW));
         assert.deepEqual(days, expected);
-        assert.deepEqual(Object.keys(days[0]!), [...FIELD_NAMES]);
+        assert.deepEqual(Object.keys(days[0]!), specFieldNamesInWireOrder());
       } finally {
         await store.close();
       }
@@ -208,7 +208,7 @@ for (const kind of testDatabaseKinds()) {
       const all = await cli(['query', '--sdkappid', String(APP), '--format', 'csv']);
       const rows = all.stdout.trimEnd().split('\n');
       assert.equal(rows.length, 3);
-      assert.equal(rows[0], ['Date', ...FIELD_NAMES.filter((f) => f !== 'Date')].join(','));
+      assert.equal(rows[0], ['Date', ...specFieldNamesInWireOrder().filter((f) => f !== 'Date')].join(','));
       assert.match(rows[1]!, /^20250114,.*,"Acme, Inc\.",/);
     });
 

@@ -4,6 +4,7 @@ import { AppError } from '../store/apps-repo.js';
 import { StoreError } from '../store/store-error.js';
 import { processIo, type CliContext, type CliIo } from './cli-io.js';
 import { CliError } from './cli-error.js';
+import { databaseOption } from './database-option.js';
 import { registerApp } from './commands/app.js';
 import { registerConsume } from './commands/consume.js';
 import { registerIngest } from './commands/ingest.js';
@@ -38,7 +39,13 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (text) => ctx.io.err(text),
       outputError: (text, write) => write(text),
     })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // One --db for every command, before or after its name; each command's help shows it.
+    .addOption(databaseOption())
+    .configureHelp({ showGlobalOptions: true })
+    .hook('preAction', (_program, command) => {
+      ctx.db = command.optsWithGlobals<{ db?: string }>().db;
+    });
   registerServe(program, ctx);
   registerMigrate(program, ctx);
   registerApp(program, ctx);

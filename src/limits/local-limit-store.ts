@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { positiveInteger } from './clock.js';
 import type { LimitStore } from './limit-store.js';
 import { admitInSlots, type SlotCount } from './sliding-window.js';
@@ -22,18 +23,20 @@ interface FailureWindow {
  * bounded memory.
  */
 export class LocalLimitStore implements LimitStore {
-  readonly #maxKeys: number;
-  readonly #admissions = new Map<string, SlotCount[]>();
-  readonly #failures = new Map<string, FailureWindow>();
+  // Read with peek (a read is no use), written with set: least recently *written* goes first.
+  readonly #admissions: LRUCache<string, SlotCount[]>;
+  readonly #failures: LRUCache<string, FailureWindow>;
 
   constructor(options: LocalLimitStoreOptions = {}) {
-    this.#maxKeys = positiveInteger('LocalLimitStore', 'maxKeys', options.maxKeys ?? DEFAULT_LIMIT_STORE_KEYS);
+    const max = positiveInteger('LocalLimitStore', 'maxKeys', options.maxKeys ?? DEFAULT_LIMIT_STORE_KEYS);
+    this.#admissions = new LRUCache({ max });
+    this.#failures = new LRUCache({ max });
   }
 
   admit(key: string, limit: number, windowMs: number, nowMs: number): Promise<boolean> {
-    const slots = this.#admissions.get(key) ?? [];
+    const slots = this.#admissions.peek(key) ?? [];
     const admitted = admitInSlots(slots, limit, windowMs, nowMs);
-    if (admitted) touch(this.#admissions, key, slots, this.#maxKeys);
+    if (admitted) this.#admissions.set(key, slots);
     return Promise.resolve(admitted);
   }
 
@@ -44,7 +47,7 @@ export class LocalLimitStore implements LimitStore {
       return Promise.resolve(open.count);
     }
     // A window opens at its first failure; the earliest-opened windows are evicted first.
-    touch(this.#failures, key, { startedAt: nowMs, count: 1 }, this.#maxKeys);
+    this.#failures.set(key, { startedAt: nowMs, count: 1 });
     return Promise.resolve(1);
   }
 
@@ -58,17 +61,10 @@ export class LocalLimitStore implements LimitStore {
   }
 
   #open(key: string, windowMs: number, nowMs: number): FailureWindow | undefined {
-    const window = this.#failures.get(key);
+    const window = this.#failures.peek(key);
     if (window === undefined) return undefined;
     if (nowMs - window.startedAt < windowMs) return window;
     this.#failures.delete(key);
     return undefined;
   }
-}
-
-/** Writes `key` as the most recent entry and evicts the least recent beyond `max`. */
-function touch<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  while (map.size > max) map.delete(map.keys().next().value as string);
 }

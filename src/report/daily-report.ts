@@ -53,7 +53,7 @@ export async function dailyReport(stats: StatsRepo, app: App, range: DayRange): 
 }
 
 /** One day of the answer as one object literal (see compileCountedRecord). */
-const toDayReport = compileCountedRecord<(app: App, day: CalendarDay, counters: Counters) => DayReport>(
+export const toDayReport = compileCountedRecord<(app: App, day: CalendarDay, counters: Counters) => DayReport>(
   ['app', 'day', 'counters'],
   (f) => `String(counters.${f})`,
   { AppId: 'String(app.sdkappid)', AppName: 'app.name', Company: 'app.company', Date: 'day' },

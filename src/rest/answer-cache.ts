@@ -1,8 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import type { App } from '../store/apps-repo.js';
 
 /** How long an answer is served without asking the database whether the app's data changed: 1 s. */
 export const DEFAULT_ANSWER_CACHE_TTL_MS = 1000;
-/** Answers kept at most (oldest dropped): 2 000, about 50 MB of full 30-day answers. */
+/** Answers kept at most (least recently used dropped): 2 000, about 50 MB of full 30-day answers. */
 export const DEFAULT_ANSWER_CACHE_ENTRIES = 2_000;
 
 export interface AnswerCacheOptions {
@@ -29,13 +30,18 @@ interface Entry {
  */
 export class AnswerCache {
   readonly #ttlMs: number;
-  readonly #maxEntries: number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: LRUCache<string, Entry>;
   readonly #keysOf = new Map<number, Set<string>>();
 
   constructor(options: AnswerCacheOptions = {}) {
     this.#ttlMs = options.ttlMs ?? DEFAULT_ANSWER_CACHE_TTL_MS;
-    this.#maxEntries = options.maxEntries ?? DEFAULT_ANSWER_CACHE_ENTRIES;
+    this.#entries = new LRUCache<string, Entry>({
+      max: Math.max(1, options.maxEntries ?? DEFAULT_ANSWER_CACHE_ENTRIES),
+      // An evicted answer leaves its app's index too.
+      dispose: (entry, id, reason) => {
+        if (reason === 'evict') this.#keysOf.get(entry.app.sdkappid)?.delete(id);
+      },
+    });
   }
 
   /** An answer checked less than ttlMs ago, for this very app object. */
@@ -54,12 +60,6 @@ export class AnswerCache {
 
   store(app: App, key: string, version: number, body: Buffer, nowMs: number): void {
     const id = `${app.sdkappid}|${key}`;
-    this.#entries.delete(id);
-    if (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-      this.#keysOf.get(Number(oldest.slice(0, oldest.indexOf('|'))))?.delete(oldest);
-    }
     this.#entries.set(id, { app, version, body, checkedAt: nowMs });
     let keys = this.#keysOf.get(app.sdkappid);
     if (!keys) this.#keysOf.set(app.sdkappid, (keys = new Set()));

@@ -1,8 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import type { App, AppsRepo } from '../store/apps-repo.js';
 
 /** How long an app (or its absence) is trusted: 1 s, so apps changed from another node show up quickly. */
 export const DEFAULT_APP_CACHE_TTL_MS = 1000;
-/** Apps kept at most (oldest dropped): 10 000. */
+/** Apps kept at most (least recently used dropped): 10 000. */
 export const DEFAULT_APP_CACHE_ENTRIES = 10_000;
 
 export interface AppCacheOptions {
@@ -27,9 +28,8 @@ interface Entry {
  */
 export class AppCache {
   readonly #ttlMs: number;
-  readonly #maxEntries: number;
   readonly #clock: () => number;
-  readonly #entries = new Map<number, Entry>();
+  readonly #entries: LRUCache<number, Entry>;
   readonly #loading = new Map<number, Promise<App | undefined>>();
 
   constructor(
@@ -37,7 +37,7 @@ export class AppCache {
     options: AppCacheOptions = {},
   ) {
     this.#ttlMs = options.ttlMs ?? DEFAULT_APP_CACHE_TTL_MS;
-    this.#maxEntries = options.maxEntries ?? DEFAULT_APP_CACHE_ENTRIES;
+    this.#entries = new LRUCache({ max: Math.max(1, options.maxEntries ?? DEFAULT_APP_CACHE_ENTRIES) });
     this.#clock = options.clock ?? Date.now;
   }
 
@@ -71,9 +71,7 @@ export class AppCache {
     try {
       const app = await this.repo.get(sdkappid);
       if (this.#ttlMs > 0) {
-        this.#entries.delete(sdkappid);
         this.#entries.set(sdkappid, { app, expiresAt: this.#clock() + this.#ttlMs });
-        if (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as number);
       }
       return app;
     } finally {

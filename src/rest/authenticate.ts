@@ -3,9 +3,8 @@ import { authenticateToken, hasBearer } from '../tokens/authenticate-token.js';
 import { UserSigError } from '../usersig/index.js';
 import { ApiError } from './error-codes.js';
 import { queryParams, userSigParam } from './query-params.js';
+import { sdkAppIdOf } from './sdkappid-param.js';
 import type { Caller, RestContext } from './rest-context.js';
-
-const SDKAPPID = /^\d{1,15}$/;
 
 /**
  * The checks every UserSig-authenticated /v4 call passes, in this order (api.md, usersig.md):
@@ -33,7 +32,7 @@ export async function authenticate(ctx: RestContext, request: FastifyRequest): P
 
   // Checked before the app is looked up, so a braked guesser costs no database read.
   const braked = await ctx.brake.braked(attempt);
-  const sdkappid = SDKAPPID.test(rawId) ? Number(rawId) : undefined;
+  const sdkappid = sdkAppIdOf(rawId);
   const app = sdkappid === undefined ? undefined : braked ? await ctx.apps.get(sdkappid).catch(() => undefined) : await ctx.apps.get(sdkappid);
   const verifyOptions = app && app.secretKey !== null ? { token, sdkappid: app.sdkappid, identifier: identifier ?? '', key: app.secretKey, nowSeconds } : undefined;
   if (braked !== undefined && !(verifyOptions !== undefined && ctx.userSigs.holds(verifyOptions))) {

@@ -94,8 +94,17 @@ test('writeNdjson pulls events lazily: a stalled sink stops the generator', asyn
   }
   const sink = new Writable({ highWaterMark: 1024, write() {} }); // never calls back
   const writing = writeNdjson(counting(), sink, { chunkBytes: 1024, maxBuffered: 2048 });
-  await new Promise((r) => setTimeout(r, 50));
-  assert.ok(pulled > 0 && pulled < 100, `pulled ${pulled} events while the sink was stalled`);
+  // Counted in turns of the event loop, not milliseconds: however slow the machine, once the
+  // writer is stalled no further turn pulls another event.
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+  await turns(1000);
+  assert.ok(sink.writableNeedDrain, 'the sink is full');
+  const stalledAt = pulled;
+  assert.ok(stalledAt > 0 && stalledAt < 100, `pulled ${stalledAt} events while the sink was stalled`);
+  await turns(1000);
+  assert.equal(pulled, stalledAt, 'nothing pulled while the sink stays stalled');
   sink.destroy();
   await assert.rejects(writing, /closed/);
 });

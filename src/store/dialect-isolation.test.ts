@@ -9,103 +9,39 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
 const ALLOWED = ['store/dialects/', 'store/database-url.ts', 'testing/'];
 /** Database and driver names as substrings (SqliteStoreDialect, isMysql, better-sqlite3, mysql2…); `pg` only as a whole word. */
 const NAME = /sqlite|postgres|mysql|mariadb|\bpg\b/i;
 
-interface Piece {
-  readonly kind: 'code' | 'string' | 'comment';
-  readonly text: string;
-  readonly line: number;
-}
-
-/** Splits TypeScript source into code, string (and template and regex) literals, and comments. */
-function splitSource(source: string): Piece[] {
-  const pieces: Piece[] = [];
-  let line = 1;
-  let i = 0;
-  let code = '';
-  let codeLine = 1;
-  const flushCode = () => {
-    if (code) pieces.push({ kind: 'code', text: code, line: codeLine });
-    code = '';
-  };
-  const take = (kind: Piece['kind'], end: number) => {
-    flushCode();
-    const text = source.slice(i, end);
-    pieces.push({ kind, text, line });
-    line += text.split('\n').length - 1;
-    i = end;
-    codeLine = line;
-  };
-  /** Where a regex literal may start (after an operator or keyword), as opposed to a division. */
-  const regexMayStart = () => /(^|[(,=:[!&|?{};+\-*%<>~^]|\breturn|\btypeof|\bcase)\s*$/.test(code.length ? code : pieces.filter((p) => p.kind === 'code').at(-1)?.text ?? '');
-  while (i < source.length) {
-    const c = source[i]!;
-    const next = source[i + 1];
-    if (c === '/' && next === '/') {
-      const end = source.indexOf('\n', i);
-      take('comment', end < 0 ? source.length : end);
-    } else if (c === '/' && next === '*') {
-      const end = source.indexOf('*/', i + 2);
-      take('comment', end < 0 ? source.length : end + 2);
-    } else if (c === '`') {
-      // Text parts are strings; each ${…} is code (nested literals in it are checked as code too).
-      let j = i + 1;
-      while (j < source.length && source[j] !== '`') {
-        if (source[j] === '$' && source[j + 1] === '{') {
-          take('string', j);
-          let depth = 0;
-          let k = j + 1;
-          do {
-            if (source[k] === '{') depth++;
-            else if (source[k] === '}') depth--;
-            k++;
-          } while (depth > 0 && k < source.length);
-          take('code', k);
-          j = k;
-        } else {
-          j += source[j] === '\\' ? 2 : 1;
-        }
-      }
-      take('string', j + 1);
-    } else if (c === "'" || c === '"') {
-      let j = i + 1;
-      while (j < source.length && source[j] !== c) j += source[j] === '\\' ? 2 : 1;
-      take('string', j + 1);
-    } else if (c === '/' && regexMayStart()) {
-      let j = i + 1;
-      let inClass = false;
-      while (j < source.length && (inClass || source[j] !== '/') && source[j] !== '\n') {
-        if (source[j] === '[') inClass = true;
-        else if (source[j] === ']') inClass = false;
-        j += source[j] === '\\' ? 2 : 1;
-      }
-      while (/[a-z]/i.test(source[j + 1] ?? '')) j++;
-      take('string', j + 1);
-    } else {
-      if (c === '\n') line++;
-      code += c;
-      i++;
-    }
-  }
-  flushCode();
-  return pieces;
-}
-
-/** `line: source line` of every database name in code or in a single-word string. */
+/**
+ * `line: source line` of every database name in code or in a single-word string. The source is
+ * read by the TypeScript compiler itself (its scanner, driven by its parser, so a regex literal
+ * and a division, or a template's text and its `${…}` code, are told apart exactly): identifiers
+ * are code; string, template and regex literals are strings; comments are never visited.
+ */
 function dialectNamesIn(source: string): string[] {
+  const file = ts.createSourceFile('checked.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const lines = source.split('\n');
   const found = new Map<number, string>();
-  for (const piece of splitSource(source)) {
-    if (piece.kind === 'comment' || (piece.kind === 'string' && /\s/.test(piece.text))) continue;
-    piece.text.split('\n').forEach((text, k) => {
-      if (NAME.test(text) && !found.has(piece.line + k)) found.set(piece.line + k, `${piece.line + k}: ${lines[piece.line + k - 1]!.trim()}`);
-    });
-  }
-  return [...found.values()];
+  const check = (node: ts.Node) => {
+    const text = node.getText(file);
+    if (!NAME.test(text)) return;
+    const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+    if (!found.has(line)) found.set(line, `${line}: ${lines[line - 1]!.trim()}`);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) check(node);
+    else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node) || ts.isRegularExpressionLiteral(node)) {
+      // Prose for people (whitespace in it) may name a database; a single word may not.
+      if (!/\s/.test(node.getText(file))) check(node);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return [...found.keys()].sort((a, b) => a - b).map((line) => found.get(line)!);
 }
 
 function sourceFiles(dir: string): string[] {

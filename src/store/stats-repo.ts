@@ -24,7 +24,7 @@ export interface StoredRange {
  * A row's counted columns as Counters, each through toNumber, as one object literal (see
  * compileCountedRecord); a derived sum is the sum of its two parts' columns (its own is not read).
  */
-const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(['row', 'decode'], (f) =>
+export const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(['row', 'decode'], (f) =>
   isDerivedSum(f) ? DERIVED_SUMS[f].map((part) => `decode(row.${part}, '${part}')`).join(' + ') : `decode(row.${f}, '${f}')`,
 );
 /** The stats columns behind some getstats fields (a derived sum's are its parts'), sorted. */

@@ -12,12 +12,16 @@ export class StoreError extends Error {
   }
 }
 
-/** Runs a database operation, turning any driver error into a classified StoreError. */
+/**
+ * Runs a database operation and says what it was doing in the error. Driver failures are already
+ * StoreErrors (GuardedKyselyDialect classifies them under every query); guard() prefixes `what`
+ * and classifies anything else thrown by `run` the same way.
+ */
 export async function guard<T>(dialect: StoreDialect, what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof StoreError) throw err;
+    if (err instanceof StoreError) throw new StoreError(err.failure, `${what}: ${err.message}`, { cause: err.cause });
     const failure = dialect.classify(err);
     throw new StoreError(failure, `${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { CalendarDay } from './calendar-day.js';
 
 /** Every UTC offset in use is a multiple of 15 minutes, so a day is constant within a slot. */
@@ -19,9 +20,14 @@ export function assertTimeZone(timeZone: string): void {
  */
 export class DayOf {
   readonly #format: Intl.DateTimeFormat;
-  readonly #slots = new Map<number, CalendarDay>();
+  readonly #slots = new LRUCache<number, CalendarDay>({ max: MAX_CACHED_SLOTS });
   readonly #hourFormat: Intl.DateTimeFormat;
-  readonly #hourSlots = new Map<number, string>();
+  readonly #hourSlots = new LRUCache<number, string>({ max: MAX_CACHED_SLOTS });
+  // Events come mostly in time order: the last slot asked answers most calls without a lookup.
+  #lastDaySlot = NaN;
+  #lastDay = '';
+  #lastHourSlot = NaN;
+  #lastHour = '';
 
   constructor(readonly timeZone: string) {
     assertTimeZone(timeZone);
@@ -49,27 +55,29 @@ export class DayOf {
    */
   hour(ms: number): string {
     const slot = Math.floor(ms / SLOT_MS);
+    if (slot === this.#lastHourSlot) return this.#lastHour;
     let hour = this.#hourSlots.get(slot);
     if (hour === undefined) {
       const parts = this.#hourFormat.formatToParts(slot * SLOT_MS);
       const part = (type: string) => parts.find((p) => p.type === type)!.value;
       hour = `${part('year')}${part('month')}${part('day')}${part('hour')}`;
-      if (this.#hourSlots.size >= MAX_CACHED_SLOTS) this.#hourSlots.clear();
       this.#hourSlots.set(slot, hour);
     }
-    return hour;
+    this.#lastHourSlot = slot;
+    return (this.#lastHour = hour);
   }
 
   /** The `YYYYMMDD` day of Unix time `ms` in this zone. */
   day(ms: number): CalendarDay {
     const slot = Math.floor(ms / SLOT_MS);
+    if (slot === this.#lastDaySlot) return this.#lastDay;
     let day = this.#slots.get(slot);
     if (day === undefined) {
       day = this.#format.format(slot * SLOT_MS).replaceAll('-', '');
-      if (this.#slots.size >= MAX_CACHED_SLOTS) this.#slots.clear();
       this.#slots.set(slot, day);
     }
-    return day;
+    this.#lastDaySlot = slot;
+    return (this.#lastDay = day);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../rest/error-codes.js';
 import { queryParams } from '../rest/query-params.js';
+import { sdkAppIdOf } from '../rest/sdkappid-param.js';
 import type { Caller, RestContext } from '../rest/rest-context.js';
 import { tokenId, tokenMatches } from './console-token.js';
 import type { ConsoleToken } from './tokens-repo.js';
@@ -8,7 +9,6 @@ import type { ConsoleToken } from './tokens-repo.js';
 /** A token's last-used time is written at most this often (a read is not a write per call): 60 s. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-const SDKAPPID = /^\d{1,15}$/;
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /** Whether the request carries `Authorization: Bearer …` (then it is a console-token call). */
@@ -54,7 +54,7 @@ export async function authenticateToken(ctx: RestContext, request: FastifyReques
   const rawId = queryParams(request).get('sdkappid')?.trim();
   if (!rawId) throw new ApiError('MISSING_SDKAPPID');
   const token = await verifyConsoleToken(ctx, request);
-  const sdkappid = SDKAPPID.test(rawId) ? Number(rawId) : undefined;
+  const sdkappid = sdkAppIdOf(rawId);
   if (token.sdkappid !== null && token.sdkappid !== sdkappid) {
     throw new ApiError('NOT_ADMIN', `console token ${token.id} reads app ${token.sdkappid} only, not ${JSON.stringify(rawId.slice(0, 40))}`);
   }

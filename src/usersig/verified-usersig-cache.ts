@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { verifyUserSig, type VerifiedUserSig, type VerifyUserSigOptions } from './verify-usersig.js';
 
 /** The check the cache falls back to; verifyUserSig unless a test injects another. */
@@ -17,9 +18,9 @@ export const DEFAULT_USERSIG_CACHE_ENTRIES = 10_000;
  * neither keys nor tokens are held in memory and an entry's size does not depend on the token's.
  */
 export class VerifiedUserSigCache {
-  readonly #maxEntries: number;
   readonly #verifier: UserSigVerifier;
-  readonly #entries = new Map<string, VerifiedUserSig>();
+  /** Undefined when caching is disabled (maxEntries 0). */
+  readonly #entries: LRUCache<string, VerifiedUserSig> | undefined;
   #hits = 0;
   #misses = 0;
 
@@ -27,14 +28,14 @@ export class VerifiedUserSigCache {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) {
       throw new RangeError(`VerifiedUserSigCache: maxEntries must be a non-negative integer, got ${maxEntries}`);
     }
-    this.#maxEntries = maxEntries;
+    this.#entries = maxEntries > 0 ? new LRUCache({ max: maxEntries }) : undefined;
     this.#verifier = verifier;
   }
 
   /** verifyUserSig, answered from the cache when possible. */
   verify(options: VerifyUserSigOptions): VerifiedUserSig {
     const cacheKey = cacheKeyOf(options);
-    const cached = this.#entries.get(cacheKey);
+    const cached = this.#entries?.get(cacheKey);
     if (
       cached !== undefined &&
       options.nowSeconds <= cached.expiresAt &&
@@ -43,20 +44,12 @@ export class VerifiedUserSigCache {
       cached.sdkappid === options.sdkappid
     ) {
       this.#hits++;
-      this.#entries.delete(cacheKey);
-      this.#entries.set(cacheKey, cached);
       return cached;
     }
     this.#misses++;
-    if (cached !== undefined && options.nowSeconds > cached.expiresAt) this.#entries.delete(cacheKey);
+    if (cached !== undefined && options.nowSeconds > cached.expiresAt) this.#entries?.delete(cacheKey);
     const verified = this.#verifier(options);
-    if (this.#maxEntries > 0) {
-      this.#entries.delete(cacheKey);
-      this.#entries.set(cacheKey, verified);
-      while (this.#entries.size > this.#maxEntries) {
-        this.#entries.delete(this.#entries.keys().next().value as string);
-      }
-    }
+    this.#entries?.set(cacheKey, verified);
     return verified;
   }
 
@@ -66,20 +59,20 @@ export class VerifiedUserSigCache {
    * Changes nothing and counts no hit.
    */
   holds(options: VerifyUserSigOptions): boolean {
-    const cached = this.#entries.get(cacheKeyOf(options));
+    const cached = this.#entries?.peek(cacheKeyOf(options));
     return cached !== undefined && options.nowSeconds <= cached.expiresAt && cached.identifier === options.identifier && cached.sdkappid === options.sdkappid;
   }
 
   /** Drops every entry of one app, e.g. after its key changed (they would only miss anyway). */
   forgetApp(sdkappid: number): void {
-    for (const [cacheKey, entry] of this.#entries) {
-      if (entry.sdkappid === sdkappid) this.#entries.delete(cacheKey);
-    }
+    const entries = this.#entries;
+    if (!entries) return;
+    for (const [cacheKey, entry] of [...entries.entries()]) if (entry.sdkappid === sdkappid) entries.delete(cacheKey);
   }
 
   /** Entries currently held. */
   get size(): number {
-    return this.#entries.size;
+    return this.#entries?.size ?? 0;
   }
 
   /** Calls answered from the cache / passed to the verifier since construction (for metrics). */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { appJson } from '../format/app-json.js';
 import { positiveInt } from '../parse-args.js';
 
@@ -13,17 +13,15 @@ export function registerAppAdmin(app: Command, ctx: CliContext): void {
     .description('add an admin identifier (no-op when it is one already) and print the app')
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
     .argument('<identifier>', 'the admin identifier')
-    .addOption(databaseOption())
-    .action(async (sdkappid: number, identifier: string, o: { db?: string }) => {
-      ctx.io.out(appJson(await withStore(ctx, o.db, (store) => new AppsRepo(store).addAdmin(sdkappid, identifier))));
+    .action(async (sdkappid: number, identifier: string) => {
+      ctx.io.out(appJson(await withStore(ctx, (store) => new AppsRepo(store).addAdmin(sdkappid, identifier))));
     });
   admin
     .command('remove')
     .description('remove an admin identifier (an app keeps at least one) and print the app')
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
     .argument('<identifier>', 'the admin identifier')
-    .addOption(databaseOption())
-    .action(async (sdkappid: number, identifier: string, o: { db?: string }) => {
-      ctx.io.out(appJson(await withStore(ctx, o.db, (store) => new AppsRepo(store).removeAdmin(sdkappid, identifier))));
+    .action(async (sdkappid: number, identifier: string) => {
+      ctx.io.out(appJson(await withStore(ctx, (store) => new AppsRepo(store).removeAdmin(sdkappid, identifier))));
     });
 }

@@ -2,14 +2,13 @@ import type { Command } from 'commander';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { appJson } from '../format/app-json.js';
 import { positiveInt, wholeNumber } from '../parse-args.js';
 
 interface Options {
   readonly registeredUsers?: number;
   readonly groups?: number;
-  readonly db?: string;
 }
 
 /**
@@ -23,12 +22,11 @@ export function registerAppBaseline(app: Command, ctx: CliContext): void {
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
     .option('--registered-users <n>', 'registered users before the first event (added to RegistUserNumTotal)', wholeNumber)
     .option('--groups <n>', 'groups before the first event (added to GroupAllGroupNum)', wholeNumber)
-    .addOption(databaseOption())
     .action(async (sdkappid: number, o: Options) => {
       if (o.registeredUsers === undefined && o.groups === undefined) {
         throw new CliError('nothing to set: give --registered-users N and/or --groups N');
       }
-      const updated = await withStore(ctx, o.db, (store) =>
+      const updated = await withStore(ctx, (store) =>
         new AppsRepo(store).setBaselines(sdkappid, { registeredUsers: o.registeredUsers, groups: o.groups }),
       );
       ctx.io.out(appJson(updated));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { appJson } from '../format/app-json.js';
 import { positiveInt } from '../parse-args.js';
 
@@ -17,18 +17,16 @@ export function registerAppCallbackToken(app: Command, ctx: CliContext): void {
     .description('set the callback token (generated when not given) and print it')
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
     .argument('[token]', 'the token (default: 32 random hex characters)')
-    .addOption(databaseOption())
-    .action(async (sdkappid: number, given: string | undefined, o: { db?: string }) => {
+    .action(async (sdkappid: number, given: string | undefined) => {
       const value = given ?? randomBytes(16).toString('hex');
-      await withStore(ctx, o.db, (store) => new AppsRepo(store).setCallbackToken(sdkappid, value));
+      await withStore(ctx, (store) => new AppsRepo(store).setCallbackToken(sdkappid, value));
       ctx.io.out(`${value}\n`);
     });
   token
     .command('clear')
     .description('remove the callback token and print the app')
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
-    .addOption(databaseOption())
-    .action(async (sdkappid: number, o: { db?: string }) => {
-      ctx.io.out(appJson(await withStore(ctx, o.db, (store) => new AppsRepo(store).setCallbackToken(sdkappid, null))));
+    .action(async (sdkappid: number) => {
+      ctx.io.out(appJson(await withStore(ctx, (store) => new AppsRepo(store).setCallbackToken(sdkappid, null))));
     });
 }

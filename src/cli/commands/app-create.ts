@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppsRepo, DEFAULT_ADMIN, DEFAULT_TIMEZONE } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { appJson } from '../format/app-json.js';
 import { collect, positiveInt } from '../parse-args.js';
 
@@ -12,7 +12,6 @@ interface Options {
   readonly key?: string;
   readonly admin?: string[];
   readonly timezone?: string;
-  readonly db?: string;
 }
 
 /** `imstats app create`: registers an app and prints it as JSON, its secret key included. */
@@ -26,9 +25,8 @@ export function registerAppCreate(app: Command, ctx: CliContext): void {
     .option('--key <k>', 'secret key (default: 64 random hex characters)')
     .option('--admin <id>', `admin identifier, repeatable (default: ${DEFAULT_ADMIN})`, collect)
     .option('--timezone <tz>', `IANA time zone of the app's days (default: ${DEFAULT_TIMEZONE})`)
-    .addOption(databaseOption())
     .action(async (o: Options) => {
-      const created = await withStore(ctx, o.db, (store) =>
+      const created = await withStore(ctx, (store) =>
         new AppsRepo(store).create({
           sdkappid: o.sdkappid,
           name: o.name,

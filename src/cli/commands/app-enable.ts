@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { appJson } from '../format/app-json.js';
 import { positiveInt } from '../parse-args.js';
 
@@ -15,9 +15,8 @@ export function registerAppEnable(app: Command, ctx: CliContext): void {
       .command(name)
       .description(description)
       .argument('<sdkappid>', 'the SDKAppID', positiveInt)
-      .addOption(databaseOption())
-      .action(async (sdkappid: number, o: { db?: string }) => {
-        ctx.io.out(appJson(await withStore(ctx, o.db, (store) => new AppsRepo(store).setEnabled(sdkappid, enabled))));
+      .action(async (sdkappid: number) => {
+        ctx.io.out(appJson(await withStore(ctx, (store) => new AppsRepo(store).setEnabled(sdkappid, enabled))));
       });
   }
 }

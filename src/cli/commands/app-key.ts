@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { appJson } from '../format/app-json.js';
 import { positiveInt } from '../parse-args.js';
 
@@ -14,8 +14,7 @@ export function registerAppKey(app: Command, ctx: CliContext): void {
     .description('replace the secret key (UserSigs made with the old one stop working) and print the app')
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
     .option('--key <k>', 'the new key (default: 64 random hex characters)')
-    .addOption(databaseOption())
-    .action(async (sdkappid: number, o: { key?: string; db?: string }) => {
-      ctx.io.out(appJson(await withStore(ctx, o.db, (store) => new AppsRepo(store).rotateKey(sdkappid, o.key))));
+    .action(async (sdkappid: number, o: { key?: string }) => {
+      ctx.io.out(appJson(await withStore(ctx, (store) => new AppsRepo(store).rotateKey(sdkappid, o.key))));
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { textTable } from '../format/text-table.js';
 
 /** `imstats app list`: one row per app, keys left out. */
@@ -9,9 +9,8 @@ export function registerAppList(app: Command, ctx: CliContext): void {
   app
     .command('list')
     .description('list apps as a table (secret keys not shown)')
-    .addOption(databaseOption())
-    .action(async (o: { db?: string }) => {
-      const apps = await withStore(ctx, o.db, (store) => new AppsRepo(store).list());
+    .action(async () => {
+      const apps = await withStore(ctx, (store) => new AppsRepo(store).list());
       if (apps.length === 0) {
         ctx.io.err('no apps yet; create one with: imstats app create --sdkappid N --name S --company S\n');
         return;

@@ -3,7 +3,7 @@ import { DEFAULT_PORT } from '../../server/listen.js';
 import { DEFAULT_OPENIM_PUSH_VENDOR, OpenImWebhooksRepo, type OpenImWebhookConfig } from '../../store/openim-webhooks-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { positiveInt } from '../parse-args.js';
 
 interface SetOptions {
@@ -12,7 +12,6 @@ interface SetOptions {
   readonly pushVendor?: string;
   readonly allowFrom?: string;
   readonly publicUrl: string;
-  readonly db?: string;
 }
 
 /** The path OpenIM's `url` must end with: the route adds `/<command>` after it. */
@@ -41,7 +40,6 @@ export function registerAppOpenIm(app: Command, ctx: CliContext): void {
     .option('--push-vendor <name>', `vendor of the app's OpenIM offline pushes: apns, fcm, getui, jpush… (default: unchanged, else ${DEFAULT_OPENIM_PUSH_VENDOR})`)
     .option('--allow-from <list>', 'addresses / CIDR blocks webhooks may come from, comma-separated; "" allows any (default: unchanged, else any)')
     .option('--public-url <url>', 'how OpenIM reaches imstats, scheme://host[:port]', `http://127.0.0.1:${DEFAULT_PORT}`)
-    .addOption(databaseOption())
     .action(async (sdkappid: number, o: SetOptions) => {
       let base: URL;
       try {
@@ -50,7 +48,7 @@ export function registerAppOpenIm(app: Command, ctx: CliContext): void {
         throw new CliError(`--public-url ${JSON.stringify(o.publicUrl)} is not a URL like https://imstats.example.com`);
       }
       if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new CliError('--public-url must start with http:// or https://');
-      const { config, secret } = await withStore(ctx, o.db, (store) =>
+      const { config, secret } = await withStore(ctx, (store) =>
         new OpenImWebhooksRepo(store).set(sdkappid, {
           secret: o.secret,
           keepSecret: o.keepSecret,
@@ -70,9 +68,8 @@ export function registerAppOpenIm(app: Command, ctx: CliContext): void {
     .command('show')
     .description("print the app's OpenIM webhook settings (not the secret)")
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
-    .addOption(databaseOption())
-    .action(async (sdkappid: number, o: { db?: string }) => {
-      const config = await withStore(ctx, o.db, (store) => new OpenImWebhooksRepo(store).get(sdkappid));
+    .action(async (sdkappid: number) => {
+      const config = await withStore(ctx, (store) => new OpenImWebhooksRepo(store).get(sdkappid));
       if (!config) throw new CliError(`app ${sdkappid} has no OpenIM webhook settings; run imstats app openim set ${sdkappid}`);
       ctx.io.out(`updated: ${new Date(config.updatedAt).toISOString()}\n${settingsLines(config)}`);
     });

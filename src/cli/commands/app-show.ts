@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { appJson } from '../format/app-json.js';
 import { positiveInt } from '../parse-args.js';
 
@@ -11,8 +11,7 @@ export function registerAppShow(app: Command, ctx: CliContext): void {
     .command('show')
     .description('print an app as JSON (secret key included)')
     .argument('<sdkappid>', 'the SDKAppID', positiveInt)
-    .addOption(databaseOption())
-    .action(async (sdkappid: number, o: { db?: string }) => {
-      ctx.io.out(appJson(await withStore(ctx, o.db, (store) => new AppsRepo(store).require(sdkappid))));
+    .action(async (sdkappid: number) => {
+      ctx.io.out(appJson(await withStore(ctx, (store) => new AppsRepo(store).require(sdkappid))));
     });
 }

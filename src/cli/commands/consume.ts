@@ -5,7 +5,7 @@ import { ingestorForStore } from '../../ingest/ingestor-for-store.js';
 import { AppsRepo } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { addNatsOptions, natsSettings, type NatsOptions } from '../nats-options.js';
 import { positiveInt } from '../parse-args.js';
 import { aborted, processStopSignal } from '../stop-signal.js';
@@ -22,7 +22,6 @@ interface Options extends NatsOptions {
   readonly concurrency: number;
   readonly retryDelayMs: number;
   readonly progressMs: number;
-  readonly db?: string;
 }
 
 /**
@@ -42,7 +41,6 @@ export function registerConsume(program: Command, ctx: CliContext): void {
     .option('--concurrency <n>', 'batches this process applies at once (one per partition at most)', positiveInt, DEFAULT_CONCURRENCY)
     .option('--retry-delay-ms <n>', 'first delay before a failed message is tried again (doubled each time, at most 30 s)', positiveInt, DEFAULT_RETRY_DELAY_MS)
     .option('--progress-ms <n>', 'interval of the progress line', positiveInt, DEFAULT_PROGRESS_MS)
-    .addOption(databaseOption())
     .action((o: Options) => runConsume(ctx, o));
 }
 
@@ -50,7 +48,7 @@ async function runConsume(ctx: CliContext, o: Options): Promise<void> {
   const nats = natsSettings(ctx, o);
   // Installed first: a signal during start-up stops the command once it is ready, cleanly.
   const signal = ctx.signal ?? processStopSignal();
-  await withStore(ctx, o.db, async (store) => {
+  await withStore(ctx, async (store) => {
     const apps = new AppsRepo(store);
     const ingestor = ingestorForStore(store, { apps, clock: ctx.now });
     let nc;

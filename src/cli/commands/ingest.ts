@@ -8,7 +8,7 @@ import { AppsRepo } from '../../store/apps-repo.js';
 import { pruneExpired } from '../../store/retention.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { positiveInt } from '../parse-args.js';
 import { formatBytes, startProgress } from '../progress.js';
 import { announceChange, redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
@@ -22,7 +22,6 @@ export const EXIT_SOME_REJECTED = 2;
 interface Options {
   readonly sdkappid?: number;
   readonly batchLines: number;
-  readonly db?: string;
   readonly redis?: string;
   readonly redisPrefix?: string;
 }
@@ -40,7 +39,6 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .argument('<file>', 'NDJSON file, or - for standard input')
     .option('--sdkappid <n>', 'the app of events that name none; events naming another app are rejected', positiveInt)
     .option('--batch-lines <n>', 'lines per atomic batch', positiveInt, DEFAULT_BATCH_LINES)
-    .addOption(databaseOption())
     .addOption(redisOption("when done, tell the API nodes using this Redis that these apps' numbers changed (their cached answers are dropped at once)"))
     .addOption(redisPrefixOption())
     .action((file: string, o: Options) => runIngest(ctx, file, o));
@@ -49,7 +47,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
 async function runIngest(ctx: CliContext, file: string, o: Options): Promise<void> {
   const { input, size } = await openInput(ctx, file);
   try {
-    await withStore(ctx, o.db, async (store) => {
+    await withStore(ctx, async (store) => {
       const apps = new AppsRepo(store);
       if (o.sdkappid !== undefined) await apps.require(o.sdkappid);
       const changed = new Set<number>();

@@ -4,7 +4,7 @@ import { migrateToLatest } from '../../store/migrations/index.js';
 import { guard } from '../../store/store-error.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, openCliStore } from '../database-option.js';
+import { openCliStore } from '../database-option.js';
 import { textTable } from '../format/text-table.js';
 
 /**
@@ -15,9 +15,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
   program
     .command('migrate')
     .description('run database migrations and print each one with its status')
-    .addOption(databaseOption())
-    .action(async (o: { db?: string }) => {
-      const store = await openCliStore(ctx, o.db, { migrate: false });
+    .action(async () => {
+      const store = await openCliStore(ctx, { migrate: false });
       try {
         const result = await guard(store.dialect, 'migrating the database', () => migrateToLatest(store.db, store.dialect));
         const ran = new Map((result.results ?? []).map((r) => [r.migrationName, r.status]));

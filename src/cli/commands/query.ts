@@ -5,7 +5,7 @@ import { AppsRepo, type App } from '../../store/apps-repo.js';
 import { StatsRepo } from '../../store/stats-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { toCsv } from '../format/csv.js';
 import { textTable, textTableWidth } from '../format/text-table.js';
 import { calendarDay, positiveInt } from '../parse-args.js';
@@ -27,7 +27,6 @@ interface Options {
   readonly from?: string;
   readonly to?: string;
   readonly format: QueryFormat;
-  readonly db?: string;
   readonly grain?: 'day' | 'hour';
   readonly by?: 'platform' | 'vendor';
 }
@@ -60,12 +59,11 @@ export function registerQuery(program: Command, ctx: CliContext): void {
     .addOption(new Option('--grain <grain>', 'getstats buckets: days or hours').choices(['day', 'hour']))
     .addOption(new Option('--by <dimension>', 'getstats breakdown').choices(['platform', 'vendor']))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-    .addOption(databaseOption())
     .action(async (o: Options) => {
       if (o.grain !== undefined || o.by !== undefined) return queryStats(ctx, o);
       if ((o.from?.length ?? 8) !== 8 || (o.to?.length ?? 8) !== 8) throw new CliError('--from/--to name hours only with --grain hour');
       const fields = parseFields(o.fields);
-      const { app, days, range } = await withStore(ctx, o.db, async (store) => {
+      const { app, days, range } = await withStore(ctx, async (store) => {
         const app = await new AppsRepo(store).require(o.sdkappid);
         const range = queryRange(app, o, ctx.now());
         return { app, range, days: await dailyReport(new StatsRepo(store), app, range) };
@@ -159,7 +157,7 @@ async function queryStats(ctx: CliContext, o: Options): Promise<void> {
     ...(o.by !== undefined ? { By: o.by } : {}),
     ...(o.fields !== undefined ? { Fields: o.fields.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
   };
-  const { app, rows } = await withStore(ctx, o.db, async (store) => {
+  const { app, rows } = await withStore(ctx, async (store) => {
     const app = await new AppsRepo(store).require(o.sdkappid);
     const nowMs = ctx.now();
     try {

@@ -12,7 +12,7 @@ import { DEFAULT_PORT, listenAll } from '../../server/listen.js';
 import { makeUserSig } from '../../usersig/index.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, openCliStore } from '../database-option.js';
+import { openCliStore } from '../database-option.js';
 import { DEFAULT_DEMO_USERS, DEMO_ADMIN, ensureDemoApp } from '../demo-app.js';
 import { port, positiveInt, wholeNumber } from '../parse-args.js';
 import { TokensRepo } from '../../tokens/tokens-repo.js';
@@ -50,7 +50,6 @@ interface Options {
   readonly demo?: boolean;
   readonly demoUsers: number;
   readonly log?: boolean;
-  readonly db?: string;
 }
 
 /**
@@ -87,7 +86,6 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--demo', 'create a demo app with 30 simulated days on first start (reused later) and print how to call it')
     .option('--demo-users <n>', 'users of the simulated demo app', positiveInt, DEFAULT_DEMO_USERS)
     .option('--log', "log requests as JSON lines on stdout with each answer's ErrorCode (UserSigs and Signs redacted)")
-    .addOption(databaseOption())
     .action((o: Options) => serve(ctx, o));
 }
 
@@ -122,7 +120,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
   if (!metricsOn && (metricsAllow !== undefined || metricsApps !== undefined)) throw new CliError('--metrics-allow and --metrics-apps need --metrics');
   const redisAt = redisUrl(ctx, o.redis);
   const redisTimeoutMs = o.redisTimeoutMs ?? envNumber(ctx.env, 'IMSTATS_REDIS_TIMEOUT_MS', positiveInt);
-  const store = await openCliStore(ctx, o.db);
+  const store = await openCliStore(ctx);
   // Connected before the app is built, so the first request already shares the limits (or knows it cannot).
   const cluster = redisAt === undefined
     ? undefined

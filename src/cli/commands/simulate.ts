@@ -7,7 +7,7 @@ import { OPENIM_SIMULATION_KNOBS, openImDeliveries, writeOpenImDeliveries } from
 import { AppsRepo, DEFAULT_TIMEZONE } from '../../store/apps-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { calendarDay, integer, positiveInt } from '../parse-args.js';
 import { formatBytes, startProgress } from '../progress.js';
 
@@ -19,7 +19,6 @@ interface Options {
   readonly start?: string;
   readonly out: string;
   readonly timezone?: string;
-  readonly db?: string;
   readonly format: 'ndjson' | 'openim';
 }
 
@@ -40,9 +39,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'output file, or - for stdout', '-')
     .option('--format <format>', 'ndjson (canonical events) or openim (the webhooks an OpenIM server would post, one JSON line each)', simulateFormat, 'ndjson')
     .option('--timezone <tz>', "IANA time zone of the days and the diurnal curve (default: the app's, else Asia/Shanghai)")
-    .addOption(databaseOption())
     .action(async (o: Options) => {
-      const timezone = o.timezone ?? (await withStore(ctx, o.db, (store) => new AppsRepo(store).get(o.sdkappid)))?.timezone ?? DEFAULT_TIMEZONE;
+      const timezone = o.timezone ?? (await withStore(ctx, (store) => new AppsRepo(store).get(o.sdkappid)))?.timezone ?? DEFAULT_TIMEZONE;
       const nowMs = ctx.now();
       let finished = 0;
       let onDay: (day: string) => void = () => {};

@@ -3,7 +3,7 @@ import { AppsRepo } from '../../store/apps-repo.js';
 import { TokensRepo, type ConsoleToken } from '../../tokens/tokens-repo.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { announceChange, redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
 import { textTable } from '../format/text-table.js';
 import { positiveInt } from '../parse-args.js';
@@ -15,7 +15,6 @@ interface CreateOptions {
   readonly allApps?: boolean;
   readonly name?: string;
   readonly expires?: number;
-  readonly db?: string;
 }
 
 /** `imstats token create|list|revoke`: read-only console tokens (console.md). */
@@ -28,11 +27,10 @@ export function registerToken(program: Command, ctx: CliContext): void {
     .option('--all-apps', 'an operator token that reads every app (instead of --sdkappid)')
     .option('--name <s>', 'a name to recognise it by in token list')
     .option('--expires <days>', 'expire after this many days (default: never)', positiveInt)
-    .addOption(databaseOption())
     .action(async (o: CreateOptions) => {
       if ((o.sdkappid === undefined) === (o.allApps !== true)) throw new CliError('give either --sdkappid N or --all-apps');
       const now = ctx.now();
-      const created = await withStore(ctx, o.db, async (store) => {
+      const created = await withStore(ctx, async (store) => {
         if (o.sdkappid !== undefined) await new AppsRepo(store).require(o.sdkappid);
         return new TokensRepo(store).create({
           sdkappid: o.sdkappid ?? null,
@@ -47,9 +45,8 @@ export function registerToken(program: Command, ctx: CliContext): void {
   token
     .command('list')
     .description('list tokens (never the tokens themselves)')
-    .addOption(databaseOption())
-    .action(async (o: { db?: string }) => {
-      const tokens = await withStore(ctx, o.db, (store) => new TokensRepo(store).list());
+    .action(async () => {
+      const tokens = await withStore(ctx, (store) => new TokensRepo(store).list());
       if (tokens.length === 0) {
         ctx.io.err('no console tokens yet; create one with: imstats token create --sdkappid N\n');
         return;
@@ -62,11 +59,10 @@ export function registerToken(program: Command, ctx: CliContext): void {
     .command('revoke')
     .description('revoke a token: refused from now on, on every node')
     .argument('<id>', 'the token id (see token list)')
-    .addOption(databaseOption())
     .addOption(redisOption('tell the API nodes sharing this Redis at once'))
     .addOption(redisPrefixOption())
-    .action(async (id: string, o: { db?: string; redis?: string; redisPrefix?: string }) => {
-      const revoked = await withStore(ctx, o.db, (store) => new TokensRepo(store).revoke(id, ctx.now()));
+    .action(async (id: string, o: { redis?: string; redisPrefix?: string }) => {
+      const revoked = await withStore(ctx, (store) => new TokensRepo(store).revoke(id, ctx.now()));
       const url = redisUrl(ctx, o.redis);
       if (url !== undefined) await announceChange(ctx, url, redisPrefix(ctx, o.redisPrefix), { kind: 'token', id: revoked.id });
       ctx.io.out(`revoked token ${revoked.id} (${scope(revoked)})\n`);

@@ -3,14 +3,13 @@ import { AppsRepo } from '../../store/apps-repo.js';
 import { DEFAULT_USERSIG_EXPIRE_SECONDS, makeUserSig } from '../../usersig/index.js';
 import type { CliContext } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { databaseOption, withStore } from '../database-option.js';
+import { withStore } from '../database-option.js';
 import { positiveInt } from '../parse-args.js';
 
 interface Options {
   readonly sdkappid: number;
   readonly identifier: string;
   readonly expire: number;
-  readonly db?: string;
 }
 
 /**
@@ -25,9 +24,8 @@ export function registerUserSig(program: Command, ctx: CliContext): void {
     .requiredOption('--sdkappid <n>', 'the SDKAppID', positiveInt)
     .requiredOption('--identifier <id>', 'the identifier to sign for (an admin, to call the API)')
     .option('--expire <seconds>', 'validity in seconds (15552000 = 180 days)', positiveInt, DEFAULT_USERSIG_EXPIRE_SECONDS)
-    .addOption(databaseOption())
     .action(async (o: Options) => {
-      const app = await withStore(ctx, o.db, (store) => new AppsRepo(store).require(o.sdkappid));
+      const app = await withStore(ctx, (store) => new AppsRepo(store).require(o.sdkappid));
       if (app.secretKey === null) throw new CliError(`app ${app.sdkappid} has no secret key; set one with: imstats app key rotate ${app.sdkappid}`);
       if (!app.admins.includes(o.identifier)) {
         ctx.io.err(

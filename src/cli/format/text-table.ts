@@ -1,3 +1,5 @@
+import stringWidth from 'string-width';
+
 export interface TextTableOptions {
   /** Columns (by index) aligned right, for numbers; default none. */
   readonly alignRight?: ReadonlySet<number>;
@@ -14,13 +16,13 @@ export function textTable(headers: readonly string[], rows: readonly (readonly s
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** Width of a table of these headers and rows, in characters. */
+/** Width of a table of these headers and rows, in terminal columns. */
 export function textTableWidth(headers: readonly string[], rows: readonly (readonly string[])[]): number {
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   return widths.reduce((a, b) => a + b, 0) + 2 * Math.max(0, widths.length - 1);
 }
 
-// Code points, not UTF-16 units, so a name with an emoji does not shift its row.
+// Terminal columns, not code points: a Chinese character takes two, a combining mark none.
 function width(text: string): number {
-  return [...text].length;
+  return stringWidth(text);
 }

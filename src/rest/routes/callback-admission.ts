@@ -4,9 +4,9 @@ import { verifyCallbackSign } from '../../events/adapters/tencent-callback/index
 import type { App } from '../../store/apps-repo.js';
 import { ApiError } from '../error-codes.js';
 import { queryParams } from '../query-params.js';
+import { sdkAppIdOf } from '../sdkappid-param.js';
 import type { RestContext } from '../rest-context.js';
 
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 
 /**
  * Unknown SDKAppIDs are checked as if they had this token, which nobody knows (fresh per process):
@@ -46,7 +46,8 @@ async function admit(ctx: RestContext, request: FastifyRequest): Promise<Admitte
   const params = queryParams(request);
   const rawId = params.get('sdkappid')?.trim();
   if (!rawId) throw new ApiError('MISSING_SDKAPPID', 'SdkAppid is missing from the query string');
-  const app = SDKAPPID.test(rawId) ? await ctx.apps.get(Number(rawId)) : undefined;
+  const sdkappid = sdkAppIdOf(rawId);
+  const app = sdkappid === undefined ? undefined : await ctx.apps.get(sdkappid);
   const arrivalMs = ctx.nowMs();
   const token = app === undefined ? UNKNOWN_APP_TOKEN : app.callbackToken;
   if (token !== null) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { OPENIM_TRANSPORT, translateWebhook, WEBHOOK_TRANSLATORS } from '../../events/adapters/openim-webhook/index.js';
 import { dedupeKey } from '../../events/adapters/tencent-callback/dedupe-key.js';
 import type { ItemRejection } from '../../events/adapters/tencent-callback/index.js';
@@ -9,6 +10,7 @@ import type { App } from '../../store/apps-repo.js';
 import { ApiError } from '../error-codes.js';
 import { errorResponse } from '../error-response.js';
 import { rawBodyOf, utf8Text } from '../raw-body.js';
+import { sdkAppIdOf } from '../sdkappid-param.js';
 import type { RestRoute } from './index.js';
 
 /**
@@ -23,7 +25,6 @@ export const OPENIM_SAME_BODY_WINDOW_MS = 10 * 60_000;
 /** How long an app's settings are reused before they are read again: 5 s (a rotated secret takes effect within it). */
 export const OPENIM_SETTINGS_TTL_MS = 5000;
 const MAX_QUOTED_REASONS = 3;
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 
 /**
  * OpenIM's `CommonCallbackResp`, keys in byte-wise order. OpenIM stops the user's action only when
@@ -76,14 +77,14 @@ interface Admitted {
  */
 export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
   const repo = new OpenImWebhooksRepo(ctx.store);
-  const settings = new Map<number, { readonly config: OpenImWebhookConfig | undefined; readonly expires: number }>();
+  // Expiry by the route's clock (tests move it), not lru-cache's own ttl.
+  const settings = new LRUCache<number, { readonly config: OpenImWebhookConfig | undefined; readonly expires: number }>({ max: 10_000 });
 
   const settingsOf = async (sdkappid: number): Promise<OpenImWebhookConfig | undefined> => {
     const now = ctx.nowMs();
     const cached = settings.get(sdkappid);
     if (cached && cached.expires > now) return cached.config;
     const config = await repo.get(sdkappid);
-    if (settings.size >= 10_000) settings.clear();
     settings.set(sdkappid, { config, expires: now + OPENIM_SETTINGS_TTL_MS });
     return config;
   };
@@ -91,7 +92,8 @@ export const openImWebhookRoute: RestRoute = async (fastify, ctx) => {
   /** Everything the URL and the source address can tell, checked before a byte of the (up to 8 MiB) body is read. */
   const admit = async (request: FastifyRequest<{ Params: Params }>): Promise<Admitted> => {
     const { sdkappid: rawId, secret } = request.params;
-    const app = SDKAPPID.test(rawId) ? await ctx.apps.get(Number(rawId)) : undefined;
+    const sdkappid = sdkAppIdOf(rawId);
+    const app = sdkappid === undefined ? undefined : await ctx.apps.get(sdkappid);
     if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
     if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
     const config = await settingsOf(app.sdkappid);

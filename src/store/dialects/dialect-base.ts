@@ -1,6 +1,7 @@
-import { sql, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult, type Kysely } from 'kysely';
+import { Kysely, sql, type CreateTableBuilder, type Dialect, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ColumnType, DbFailure, PoolStats, StoreDialect } from './dialect.js';
+import { GuardedKyselyDialect } from './guarded-kysely-dialect.js';
 
 /** Defaults for databases that speak `INSERT … ON CONFLICT` (SQLite, PostgreSQL). */
 export abstract class DialectBase implements StoreDialect {
@@ -13,6 +14,11 @@ export abstract class DialectBase implements StoreDialect {
 
   poolStats(): PoolStats | undefined {
     return undefined;
+  }
+
+  /** The Kysely instance over `dialect`, every driver failure a classified StoreError. */
+  protected kysely(dialect: Dialect): Kysely<Database> {
+    return new Kysely<Database>({ dialect: new GuardedKyselyDialect(dialect, (err) => this.classify(err)) });
   }
 
   /** The SQL function returning the larger of two values. */

@@ -1,9 +1,21 @@
 import { type Kysely, type Migration } from 'kysely';
-import { COUNTED_FIELDS } from '../../catalog/fields.js';
 import type { StoreDialect } from '../dialects/dialect.js';
 
 /** Id columns: user and group ids are 1–64 bytes of UTF-8 (shared/spec/events.md). */
 const ID = 'varchar(64)';
+
+/**
+ * The stats columns as the first release created them: the 28 counted fields of that day's
+ * catalog, written out literally. A migration is history: adding a field to the catalog must
+ * not rewrite this list (an existing database would never get the column) but add a migration.
+ */
+const STATS_COLUMNS = [
+  'APNSMsgNum', 'ActiveUserNum', 'C2CAPNSMsgNum', 'C2CDownMsgNum', 'C2CSendMsgUserNum', 'C2CUpMsgNum',
+  'CallBackReq', 'CallBackRsp', 'ChainDecrease', 'ChainIncrease', 'DownMsgNum', 'GroupAPNSMsgNum',
+  'GroupAllGroupNum', 'GroupDestroyGroupNum', 'GroupDownMsgNum', 'GroupJoinGroupTimes', 'GroupNewGroupNum',
+  'GroupQuitGroupTimes', 'GroupSendMsgGroupNum', 'GroupSendMsgUserNum', 'GroupUpMsgNum', 'LoginTimes',
+  'LoginUserNum', 'MaxOnlineNum', 'RegistUserNumOneDay', 'RegistUserNumTotal', 'SendMsgUserNum', 'UpMsgNum',
+] as const;
 
 export function initialMigration(dialect: StoreDialect): Migration {
   const table = (db: Kysely<unknown>, name: string) => dialect.withTableOptions(db.schema.createTable(name));
@@ -33,7 +45,7 @@ export function initialMigration(dialect: StoreDialect): Migration {
         .addColumn('grain', 'varchar(8)', (c) => c.notNull())
         .addColumn('bucket', 'varchar(16)', (c) => c.notNull())
         .addColumn('dim', 'varchar(64)', (c) => c.notNull());
-      for (const field of COUNTED_FIELDS) stats = stats.addColumn(field, 'bigint', (c) => c.notNull().defaultTo(0));
+      for (const field of STATS_COLUMNS) stats = stats.addColumn(field, 'bigint', (c) => c.notNull().defaultTo(0));
       await stats.addPrimaryKeyConstraint('stats_pk', ['sdkappid', 'grain', 'bucket', 'dim']).execute();
 
       await table(db, 'stat_members')

@@ -1,4 +1,4 @@
-import { Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
+import { MysqlDialect, type Kysely, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
@@ -71,7 +71,7 @@ export class MysqlStoreDialect extends DialectBase {
       getConnection: (callback) => pool.getConnection((err, conn) => callback(err ? markConnectFailure(err) : err, conn)),
       end: (callback) => pool.end(callback),
     };
-    return new Kysely<Database>({ dialect: new MysqlDialect({ pool: connecting }) });
+    return this.kysely(new MysqlDialect({ pool: connecting }));
   }
 
   override withTableOptions<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C> {

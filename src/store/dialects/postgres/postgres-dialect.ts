@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type CreateTableBuilder, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { PostgresDialect, type Kysely, type CreateTableBuilder, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
@@ -87,7 +87,7 @@ export class PostgresStoreDialect extends DialectBase {
       connect: () => pool.connect().then(discardedAfterFatal, (err: unknown) => Promise.reject(markConnectFailure(err))),
       end: () => pool.end(),
     };
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: connecting }) });
+    return this.kysely(new PostgresDialect({ pool: connecting }));
   }
 
   override addAutoIncrementKey<T extends string, C extends string>(table: CreateTableBuilder<T, C>, column: string): CreateTableBuilder<T, C> {

@@ -1,4 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
@@ -19,15 +20,14 @@ const STATEMENT_CACHE_SIZE = 256;
 
 /**
  * The better-sqlite3 handle Kysely talks to, made survivable: it notices when the database file
- * was removed or replaced and reopens it (or fails with SqliteOpenError until it is back), caches
- * prepared statements, and turns Kysely's `begin` into `begin immediate` so concurrent writers
- * queue on the busy timeout instead of failing on lock upgrade.
+ * was removed or replaced and reopens it (or fails with SqliteOpenError until it is back) and caches
+ * prepared statements. (Transactions begin `immediate`: see ImmediateSqliteDialect.)
  */
 export class ReopeningSqliteDatabase implements SqliteDatabase {
   #db: BetterSqlite3.Database | undefined;
   #inode = 0;
   #openedOnce = false;
-  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #statements = new LRUCache<string, BetterSqlite3.Statement>({ max: STATEMENT_CACHE_SIZE });
 
   constructor(private readonly options: SqliteDatabaseOptions) {}
 
@@ -80,12 +80,10 @@ export class ReopeningSqliteDatabase implements SqliteDatabase {
 
   prepare(query: string): SqliteStatement {
     const db = this.#handle();
-    const text = query === 'begin' ? 'begin immediate' : query;
-    let statement = this.#statements.get(text);
+    let statement = this.#statements.get(query);
     if (!statement) {
-      statement = db.prepare(text);
-      if (this.#statements.size >= STATEMENT_CACHE_SIZE) this.#statements.clear();
-      this.#statements.set(text, statement);
+      statement = db.prepare(query);
+      this.#statements.set(query, statement);
     }
     return statement as unknown as SqliteStatement;
   }

@@ -1,7 +1,8 @@
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
 import type { DbFailure } from '../dialect.js';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
 import { ReopeningSqliteDatabase, SqliteOpenError } from './sqlite-database.js';
 
 export interface SqliteStoreOptions {
@@ -25,7 +26,7 @@ export class SqliteStoreDialect extends DialectBase {
       path: this.options.path,
       busyTimeoutMs: this.options.busyTimeoutMs ?? 5000,
     });
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return this.kysely(new ImmediateSqliteDialect({ database }));
   }
 
   isRetryable(err: unknown): boolean {
