@@ -3,7 +3,7 @@
 // getappinfo answer (stored row → Counters, Counters → day report) against plain loops writing one
 // property per field, on 30-row answers, and prints the median ns per record of each.
 import { pathToFileURL } from 'node:url';
-import { COUNTED_FIELDS, type Counters } from '../src/catalog/fields.js';
+import { COUNTED_FIELDS, DERIVED_SUMS, isDerivedSum, type Counters } from '../src/catalog/fields.js';
 import { toDayReport, type DayReport } from '../src/report/daily-report.js';
 import { countersOf } from '../src/store/stats-repo.js';
 import { toNumber } from '../src/store/store-error.js';
@@ -13,7 +13,9 @@ import { median } from './latency-stats.js';
 /** The plain version of countersOf: one keyed store per field. */
 export function plainCountersOf(row: Record<string, unknown>, decode: typeof toNumber): Counters {
   const c = {} as Counters;
-  for (const f of COUNTED_FIELDS) c[f] = decode(row[f], f);
+  for (const f of COUNTED_FIELDS) {
+    c[f] = isDerivedSum(f) ? DERIVED_SUMS[f].reduce((sum, part) => sum + decode(row[part], part), 0) : decode(row[f], f);
+  }
   return c;
 }
 
