@@ -8,7 +8,7 @@ import { signUserSig } from './sign-usersig.js';
 import { decodeTencentBase64, encodeTencentBase64 } from './tencent-base64.js';
 import { UserSigError, type UserSigFailure } from './user-sig-error.js';
 import { verifyUserSig, type VerifyUserSigOptions } from './verify-usersig.js';
-import { withOfficialNodeLibrary } from './official-node-usersig.js';
+import { withOfficialNodeLibrary } from '../../test/support/official-node-usersig.js';
 import { VECTOR, tokenOfDocument, tokenOfText, vectorDocument } from '../../test/support/usersig-test-vectors.js';
 
 const NOW = VECTOR.time + 1000;
