@@ -62,7 +62,7 @@ export async function authenticateToken(ctx: RestContext, request: FastifyReques
   if (!app) throw new ApiError('UNKNOWN_SDKAPPID', `SDKAppID ${JSON.stringify(rawId.slice(0, 40))} does not exist`);
   if (!app.enabled) throw new ApiError('APP_DISABLED', `SDKAppID ${app.sdkappid} is disabled`);
   const bucket = request.routeOptions.config.frequencyBucket ?? request.routeOptions.url;
-  if (request.routeOptions.config.frequencyLimit !== false && !ctx.frequency.take(`${app.sdkappid} ${bucket}`)) {
+  if (request.routeOptions.config.frequencyLimit !== false && !(await ctx.frequency.take(`${app.sdkappid} ${bucket}`))) {
     throw new ApiError('RATE_LIMITED', `SDKAppID ${app.sdkappid} is over its limit for ${bucket}`);
   }
   return { app, identifier: `token:${token.id}`, token };
