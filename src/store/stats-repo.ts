@@ -88,7 +88,7 @@ export class StatsRepo {
       for (const row of rows) {
         if (dimPrefix !== undefined && !row.dim.startsWith(dimPrefix)) continue;
         let series = out.get(row.dim);
-        if (!series) out.set(row.dim, (series = new Map()));
+        if (!series) out.set(row.dim, (series = new Map<string, StoredCounters>()));
         const counters = {} as StoredCounters;
         for (const f of STORED_FIELDS) counters[f] = toNumber(row[f], f);
         series.set(row.bucket, counters);
