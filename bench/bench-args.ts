@@ -1,3 +1,5 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+
 /** The parts of the suite `--only` can pick. */
 export const BENCH_PARTS = ['getappinfo', 'ingest', 'scale', 'getstats', 'nats'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
@@ -16,61 +18,51 @@ export interface BenchArgs {
 
 export const DEFAULT_BENCH_OUT = 'bench-results/latest.json';
 
-export const BENCH_USAGE = `usage: npm run bench -- [--quick] [--only getappinfo|ingest|scale|getstats|nats[,…]] [--out FILE]
-
-  --quick          short runs and small inputs (under 2 minutes)
-  --only PARTS     run only these parts (comma-separated or repeated)
-  --out FILE       write the JSON here (default ${DEFAULT_BENCH_OUT})
-  --readme [FILE]  also regenerate the tables in README.md (or FILE) between its bench markers`;
-
 /** A flag the suite does not understand; run.ts prints it with the usage. */
 export class BenchArgsError extends Error {
   override readonly name = 'BenchArgsError';
 }
 
+/** `--only` values, comma-separated or repeated, collected into one set. */
+function parts(value: string, previous: ReadonlySet<BenchPart> = new Set()): Set<BenchPart> {
+  const all = new Set(previous);
+  for (const part of value.split(',').map((p) => p.trim())) {
+    if (!(BENCH_PARTS as readonly string[]).includes(part)) throw new InvalidArgumentError(`unknown part "${part}" (use ${BENCH_PARTS.join(', ')})`);
+    all.add(part as BenchPart);
+  }
+  return all;
+}
+
+/** The suite's options; commander never prints or exits (run.ts does, with BENCH_USAGE). */
+function benchProgram(): Command {
+  return new Command('npm run bench --')
+    .helpOption(false)
+    .option('--quick', 'short runs and small inputs (under 2 minutes)')
+    .option('--only <parts>', `run only these parts: ${BENCH_PARTS.join(', ')} (comma-separated or repeated)`, parts)
+    .option('--out <file>', 'write the JSON here', DEFAULT_BENCH_OUT)
+    .option('--readme [file]', 'also regenerate the tables in README.md (or FILE) between its bench markers')
+    .option('-h, --help', 'this usage')
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
+}
+
+export const BENCH_USAGE = benchProgram().helpInformation().trimEnd();
+
 /** Parses the suite's flags (`--only x`, `--only=x`, repeated or comma-separated). */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let quick = false;
-  let help = false;
-  let out = DEFAULT_BENCH_OUT;
-  let readme: string | undefined;
-  const only = new Set<BenchPart>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0 && arg.startsWith('--')) return arg.slice(eq + 1);
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('--')) throw new BenchArgsError(`${name} needs a value`);
-      return next;
-    };
-    switch (name) {
-      case '--quick':
-        quick = true;
-        break;
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      case '--readme':
-        readme = eq > 0 ? arg.slice(eq + 1) : argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') ? argv[++i]! : 'README.md';
-        break;
-      case '--out':
-        out = value();
-        break;
-      case '--only':
-        for (const part of value().split(',')) {
-          const p = part.trim();
-          if (!(BENCH_PARTS as readonly string[]).includes(p)) {
-            throw new BenchArgsError(`unknown part "${p}" for --only (use ${BENCH_PARTS.join(', ')})`);
-          }
-          only.add(p as BenchPart);
-        }
-        break;
-      default:
-        throw new BenchArgsError(`unknown argument "${arg}"`);
-    }
+  let o: { quick?: true; only?: Set<BenchPart>; out: string; readme?: string | true; help?: true };
+  try {
+    o = benchProgram().parse(argv, { from: 'user' }).opts();
+  } catch (err) {
+    if (err instanceof CommanderError) throw new BenchArgsError(err.message.replace(/^error: /, ''));
+    throw err;
   }
-  return { quick, help, out, ...(readme !== undefined ? { readme } : {}), only: only.size ? BENCH_PARTS.filter((p) => only.has(p)) : [...BENCH_PARTS] };
+  const readme = o.readme === true ? 'README.md' : o.readme;
+  return {
+    quick: o.quick ?? false,
+    help: o.help ?? false,
+    out: o.out,
+    ...(readme !== undefined ? { readme } : {}),
+    only: o.only ? BENCH_PARTS.filter((p) => o.only!.has(p)) : [...BENCH_PARTS],
+  };
 }

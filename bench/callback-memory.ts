@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { AppsRepo } from '../src/store/apps-repo.js';
 import { openStore } from '../src/store/store.js';
 import { makeUserSig } from '../src/usersig/index.js';
-import { BenchChild } from './bench-child.js';
+import { Child } from '../test/support/child.js';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '30' }, mib: { type: 'string', default: '16' } } });
 const CLIENTS = Number(values.clients);
@@ -85,7 +85,7 @@ try {
   const body = Buffer.from(`{"CallbackCommand":"Push.OfflinePush","Pad":"${'x'.repeat(pad)}"}`);
 
   for (const [name, sdkappid] of [['unknown SdkAppid', UNKNOWN], ['app without a callback token', APP]] as const) {
-    const child = new BenchChild('server-child.js', ['imstats', dbUrl, '1000000']);
+    const child = new Child(new URL('./server-child.js', import.meta.url), ['imstats', dbUrl, '1000000']);
     try {
       const base = (await child.waitFor('listening ')).trim();
       const url = `${base}/v4/imstats/callback?SdkAppid=${sdkappid}&CallbackCommand=Push.OfflinePush&contenttype=json&ClientIP=127.0.0.1&OptPlatform=Web&RequestTime=${Math.floor(Date.now() / 1000)}&Sign=${'0'.repeat(64)}`;

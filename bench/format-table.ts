@@ -1,3 +1,5 @@
+import { textTable } from '../src/cli/format/text-table.js';
+
 /** A column of a text table; numbers read best right-aligned. */
 export interface Column {
   readonly header: string;
@@ -6,15 +8,12 @@ export interface Column {
 }
 
 /**
- * A Markdown-compatible text table (pipes, header rule with alignment colons), padded so it also
- * reads well in a terminal. Rows shorter than the header are padded with empty cells.
+ * A Markdown-compatible text table (the CLI's renderer, markdown style), without the final
+ * newline: reports join their lines themselves.
  */
 export function formatTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
-  const widths = columns.map((c, i) => Math.max(3, c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const cell = (text: string, i: number) => (columns[i]!.align === 'right' ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
-  const line = (cells: readonly string[]) => `| ${columns.map((_, i) => cell(cells[i] ?? '', i)).join(' | ')} |`;
-  const rule = `|${columns.map((c, i) => (c.align === 'right' ? `${'-'.repeat(widths[i]! + 1)}:` : `:${'-'.repeat(widths[i]! + 1)}`)).join('|')}|`;
-  return [line(columns.map((c) => c.header)), rule, ...rows.map(line)].join('\n');
+  const alignRight = new Set(columns.flatMap((c, i) => (c.align === 'right' ? [i] : [])));
+  return textTable(columns.map((c) => c.header), rows, { style: 'markdown', alignRight }).slice(0, -1);
 }
 
 /** 1234567 → "1,234,567" (rounded to an integer). */

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeUserSig } from '../src/usersig/index.js';
 import { openStore } from '../src/store/store.js';
-import { BenchChild } from './bench-child.js';
+import { Child } from '../test/support/child.js';
 import type { LoadResult } from './bench-report.js';
 import { getAppInfoPath, runLoad, SERVER_CPU, type LoadSpec, type Placement, type ServerUnderTest } from './getappinfo-load.js';
 import { seedApps, type SeededApp } from './seed-apps.js';
@@ -61,7 +61,7 @@ async function fullAnswer(url: string): Promise<Answer> {
 }
 
 async function startServer(args: readonly string[], placement: Placement, flags: readonly string[] = []): Promise<ServerUnderTest> {
-  const child = new BenchChild('./server-child.js', args, flags, placement === 'pinned' ? SERVER_CPU : undefined);
+  const child = new Child(new URL('./server-child.js', import.meta.url), args, { nodeFlags: flags, cpu: placement === 'pinned' ? SERVER_CPU : undefined });
   const url = await child.waitFor('listening ');
   return { child, url };
 }

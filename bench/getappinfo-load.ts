@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadResult } from './bench-report.js';
-import { BenchChild } from './bench-child.js';
+import { Child } from '../test/support/child.js';
 import type { LoadChildResult, LoadChildSpec } from './load-child.js';
 
 export const GETAPPINFO_PATH = '/v4/openconfigsvr/getappinfo';
@@ -14,7 +14,7 @@ export function getAppInfoPath(sdkappid: number, usersig: string, random = 12_34
 
 /** A running server child and the URL it printed. */
 export interface ServerUnderTest {
-  readonly child: BenchChild;
+  readonly child: Child;
   readonly url: string;
 }
 
@@ -70,7 +70,7 @@ export async function runLoad(target: ServerUnderTest, spec: LoadSpec): Promise<
     answerBytes: spec.answerBytes,
   };
   writeFileSync(specFile, JSON.stringify(childSpec));
-  const load = new BenchChild('./load-child.js', [specFile], [], spec.placement === 'pinned' ? LOAD_CPU : undefined);
+  const load = new Child(new URL('./load-child.js', import.meta.url), [specFile], { cpu: spec.placement === 'pinned' ? LOAD_CPU : undefined });
   let result: LoadChildResult;
   let serverSeconds: number;
   try {

@@ -12,7 +12,7 @@ import { addDays } from '../src/time/calendar-day.js';
 import { dayOfZone } from '../src/time/day-of.js';
 import { decodeIdSet, encodeIdSet } from '../src/aggregate/id-set.js';
 import { makeUserSig } from '../src/usersig/index.js';
-import { BenchChild } from './bench-child.js';
+import { Child } from '../test/support/child.js';
 import type { TargetCheck } from './bench-report.js';
 import { formatCount, formatMB, formatMs, formatSeconds, formatTable } from './format-table.js';
 import { LatencyRecorder, type LatencySummary } from './latency-stats.js';
@@ -204,7 +204,7 @@ export async function benchGetStats(o: GetStatsBenchOptions): Promise<GetStatsBe
   const file = join(o.workDir, 'getstats-latency.db');
   const app = await buildLatencyApp(o, file);
   const count = o.quick ? 100 : 500;
-  const server = new BenchChild('./server-child.js', ['imstats', `sqlite:${file}`, '1000000000'], o.serverFlags ?? []);
+  const server = new Child(new URL('./server-child.js', import.meta.url), ['imstats', `sqlite:${file}`, '1000000000'], { nodeFlags: o.serverFlags ?? [] });
   const rows: LatencyRow[] = [];
   try {
     const url = await server.waitFor('listening ');

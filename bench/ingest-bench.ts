@@ -4,7 +4,7 @@ import type { ImEvent } from '../src/events/event.js';
 import { simulateEvents, writeNdjson } from '../src/simulate/index.js';
 import { addDays } from '../src/time/calendar-day.js';
 import { dayOfZone } from '../src/time/day-of.js';
-import { BenchChild } from './bench-child.js';
+import { Child } from '../test/support/child.js';
 import { INGEST_NODE_FLAGS } from '../src/cli/heap-limit.js';
 import type { IngestRun } from './bench-report.js';
 
@@ -47,7 +47,7 @@ export async function runIngest(mode: IngestRun['mode'], file: string, workDir: 
   const db = join(workDir, `ingest-${process.hrtime.bigint()}.db`);
   const args = mode === 'pipeline' ? ['pipeline', file, db, String(INGEST_SDKAPPID), TIMEZONE] : [mode, file];
   // The pipeline runs with the node flags `imstats ingest` runs with (a capped heap).
-  const child = new BenchChild('./ingest-child.js', args, [...(mode === 'pipeline' ? INGEST_NODE_FLAGS : []), ...nodeFlags]);
+  const child = new Child(new URL('./ingest-child.js', import.meta.url), args, { nodeFlags: [...(mode === 'pipeline' ? INGEST_NODE_FLAGS : []), ...nodeFlags] });
   try {
     let result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
     if (mode === 'duckdb') result = { ...result, querySeconds: Number(await child.waitFor('query ')) };

@@ -15,7 +15,7 @@ import { AppsRepo } from '../src/store/apps-repo.js';
 import { openStore } from '../src/store/store.js';
 import { addDays } from '../src/time/calendar-day.js';
 import { dayOfZone } from '../src/time/day-of.js';
-import { BenchChild } from './bench-child.js';
+import { Child } from '../test/support/child.js';
 
 const POSTGRES_URL = process.env.IMSTATS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.IMSTATS_BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -100,7 +100,7 @@ async function throughNats(file: string, events: number, consumers: number, log:
       const sent = await publishEvents(jetstream(nc), target, createReadStream(file), { maxBytes: nc.info!.max_payload - 4096, batchLines: DEFAULT_PUBLISH_BATCH_LINES });
       const publishS = (performance.now() - started) / 1000;
       log(`nats: published ${sent.published} events in ${sent.messages} messages (${Math.round(sent.published / publishS)}/s); ${consumers} consumer(s)`);
-      const children = Array.from({ length: consumers }, () => new BenchChild('./imstats-child.js', ['consume', '--db', url, '--nats', NATS_URL, '--stream', stream, '--subject', subject, '--progress-ms', '60000']));
+      const children = Array.from({ length: consumers }, () => new Child(new URL('./imstats-child.js', import.meta.url), ['consume', '--db', url, '--nats', NATS_URL, '--stream', stream, '--subject', subject, '--progress-ms', '60000']));
       try {
         await Promise.race(children.map((c) => c.waitFor('imstats consuming ')));
         started = performance.now();

@@ -157,6 +157,7 @@ for (const kind of testDatabaseKinds()) {
       const run = await runCaptured(['ingest', path, '--sdkappid', String(OTHER), '--batch-lines', '4', '--db', database.url], { now: () => NOW, isTTY: true });
       assert.equal(run.code, 2);
       assert.equal(run.stdout, 'ingested: 3 accepted, 0 already applied, 5 rejected (3 batches, 0 of them applied before)\n');
+      // eslint-disable-next-line no-control-regex -- the progress bar's ANSI escapes
       const drawn = run.progress.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '\n');
       assert.match(drawn, /\d+% \| [\d.]+ [kM]?B of [\d.]+ [kM]?B \| \d+ lines \| \d+ lines\/s \| \d+ rejected/);
       for (const line of [2, 3, 4, 5, 6]) assert.match(drawn, new RegExp(`^line ${line}: `, 'm'));

@@ -16,7 +16,7 @@ export function queryParams(request: FastifyRequest): QueryParams {
     for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
       const key = name.toLowerCase();
       if (map.has(key)) continue;
-      const first = Array.isArray(value) ? value[0] : value;
+      const first: unknown = Array.isArray(value) ? value[0] : value;
       if (typeof first === 'string') map.set(key, first);
     }
     params = map;

@@ -81,7 +81,7 @@ export function* openImDeliveries(events: Iterable<ImEvent>, options: OpenImEnco
       },
     };
   };
-  const flushFriend = function* (next: ImEvent | undefined): Generator<OpenImDelivery> {
+  const flushFriend = function* (next: ImEvent | undefined): Generator<OpenImDelivery, 'paired' | undefined> {
     if (!friend) return;
     const f = friend;
     friend = undefined;

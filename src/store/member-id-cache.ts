@@ -25,7 +25,7 @@ export class MemberIdCache {
       this.#size = 0;
     }
     let app = this.#apps.get(sdkappid);
-    if (!app) this.#apps.set(sdkappid, (app = new Map()));
+    if (!app) this.#apps.set(sdkappid, (app = new Map<string, number>()));
     for (const [member, id] of ids) {
       if (!app.has(member)) this.#size++;
       app.set(member, id);

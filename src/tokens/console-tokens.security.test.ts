@@ -278,3 +278,24 @@ for (const kind of testDatabaseKinds()) {
     });
   });
 }
+
+for (const kind of testDatabaseKinds()) {
+  test(`a console token counts in the frequency limit (api.md): getappinfo per app, /apps per token (${kind})`, async () => {
+    const h = await openRestHarness(kind, { rateLimit: 2 });
+    try {
+      const { token } = await new TokensRepo(h.store).create({ sdkappid: null, name: 'ops', now: NOW_MS });
+      const codes = async (method: 'GET' | 'POST', path: string) => {
+        const out: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const res = await h.app.inject({ method, url: `${path}?sdkappid=${SDKAPPID}`, headers: { authorization: `Bearer ${token}` }, ...(method === 'POST' ? { payload: '{}' } : {}) });
+          out.push(envelopeOf(res).ErrorCode);
+        }
+        return out;
+      };
+      assert.deepEqual(await codes('POST', GETAPPINFO), [0, 0, 60007]);
+      assert.deepEqual(await codes('GET', APPS), [0, 0, 60007]);
+    } finally {
+      await h.close();
+    }
+  });
+}

@@ -6,7 +6,7 @@ import { DEFAULT_USERSIG_EXPIRE_SECONDS, makeUserSig } from './make-usersig.js';
 import { signUserSig, userSigSignedText } from './sign-usersig.js';
 import { decodeTencentBase64 } from './tencent-base64.js';
 import { verifyUserSig } from './verify-usersig.js';
-import { withOfficialNodeLibrary } from './official-node-usersig.js';
+import { withOfficialNodeLibrary } from '../../test/support/official-node-usersig.js';
 import { VECTOR } from '../../test/support/usersig-test-vectors.js';
 
 const vectorOptions = {

@@ -8,7 +8,7 @@ import { signUserSig } from './sign-usersig.js';
 import { decodeTencentBase64, encodeTencentBase64 } from './tencent-base64.js';
 import { UserSigError, type UserSigFailure } from './user-sig-error.js';
 import { verifyUserSig, type VerifyUserSigOptions } from './verify-usersig.js';
-import { withOfficialNodeLibrary } from './official-node-usersig.js';
+import { withOfficialNodeLibrary } from '../../test/support/official-node-usersig.js';
 import { VECTOR, tokenOfDocument, tokenOfText, vectorDocument } from '../../test/support/usersig-test-vectors.js';
 
 const NOW = VECTOR.time + 1000;
@@ -278,7 +278,7 @@ test('garbage: a 10,000-character token and random strings are refused, never ac
     { numRuns: 300 },
   );
   fc.assert(
-    fc.property(fc.stringMatching(/^eJ[A-Za-z0-9*\-]{10,2000}_{0,2}$/), (token) => {
+    fc.property(fc.stringMatching(/^eJ[A-Za-z0-9*-]{10,2000}_{0,2}$/), (token) => {
       assert.throws(() => verifyUserSig(options(token)), UserSigError);
     }),
     { numRuns: 300 },

@@ -11,7 +11,7 @@ import { request } from 'node:http';
 import { AppsRepo } from '../../src/store/apps-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, testDatabaseKinds } from '../support/test-databases.js';
-import { imstatsServe, serverUrl } from './child.js';
+import { imstatsServe, serverUrl } from './imstats-serve.js';
 import { decodeIdSet } from '../../src/aggregate/id-set.js';
 
 const APP = 1400000611;

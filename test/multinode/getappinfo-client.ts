@@ -1,5 +1,5 @@
 // Tests only: getappinfo over real HTTP, signed with Tencent's own library (tls-sig-api-v2).
-import { withOfficialNodeLibrary } from '../../src/usersig/official-node-usersig.js';
+import { withOfficialNodeLibrary } from '../support/official-node-usersig.js';
 
 export interface Envelope {
   readonly ActionStatus: string;

@@ -30,7 +30,8 @@ import { openStore } from '../../src/store/store.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-databases.js';
 import { addDays } from '../../src/time/calendar-day.js';
 import { dayOfZone } from '../../src/time/day-of.js';
-import { Child, imstatsServe, serverUrl } from './child.js';
+import { Child } from '../support/child.js';
+import { imstatsServe, serverUrl } from './imstats-serve.js';
 import { getAppInfo, type Envelope } from './getappinfo-client.js';
 import { multinodeEvents, toNdjson, type SlotLines } from './multinode-events.js';
 
@@ -75,9 +76,9 @@ async function report(db: TestDatabase): Promise<DayReport[]> {
 async function ingestConcurrently(db: TestDatabase, files: readonly string[], pauseMs = 0): Promise<{ order: string[]; summaries: { batches: number; accepted: number; rejected: number }[] }> {
   const order: string[] = [];
   const children = files.map(
-    (file, i) => new Child(`ingest-${i}`, './ingest-child.js', [db.url, file, String(BATCH_LINES), String(NOW), String(pauseMs)], (c, line) => {
+    (file, i) => new Child(new URL('./ingest-child.js', import.meta.url), [db.url, file, String(BATCH_LINES), String(NOW), String(pauseMs)], { name: `ingest-${i}`, onLine: (c, line) => {
       if (line === 'batch') order.push(c.name);
-    }),
+    } }),
   );
   try {
     await Promise.all(children.map((c) => c.waitFor('ready')));

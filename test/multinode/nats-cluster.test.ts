@@ -15,7 +15,8 @@ import { deleteStream, streamLag, TEST_NATS_URL, uniqueStream, type TestStream }
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/test-databases.js';
 import { addDays } from '../../src/time/calendar-day.js';
 import { dayOfZone } from '../../src/time/day-of.js';
-import { Child, imstatsServe, serverUrl } from './child.js';
+import { Child } from '../support/child.js';
+import { imstatsServe, serverUrl } from './imstats-serve.js';
 import { getAppInfo, getStats } from './getappinfo-client.js';
 import { freePort, NatsServerProcess } from './nats-server.js';
 
@@ -59,13 +60,13 @@ async function simulateIntoPublish(dir: string, natsUrl: string, ts: TestStream)
 
 /** The oracle: the same events ingested from the file by one `imstats ingest` process. */
 async function fileIngest(db: TestDatabase, file: string): Promise<void> {
-  const ingest = new Child('ingest', './imstats-cli.js', ['ingest', file, '--db', db.url]);
+  const ingest = new Child(new URL('./imstats-cli.js', import.meta.url), ['ingest', file, '--db', db.url], { name: 'ingest' });
   await ingest.succeeded();
   assert.match(await ingest.waitFor('ingested: '), / 0 rejected/);
 }
 
 function consumer(name: string, db: TestDatabase, natsUrl: string, ts: TestStream): Child {
-  return new Child(name, './imstats-cli.js', ['consume', '--db', db.url, '--nats', natsUrl, '--stream', ts.stream, '--subject', ts.subject, '--partitions', String(PARTITIONS), '--progress-ms', '300', '--ack-wait-ms', '2000']);
+  return new Child(new URL('./imstats-cli.js', import.meta.url), ['consume', '--db', db.url, '--nats', natsUrl, '--stream', ts.stream, '--subject', ts.subject, '--partitions', String(PARTITIONS), '--progress-ms', '300', '--ack-wait-ms', '2000'], { name });
 }
 
 const applied = (c: Child) => Math.max(0, ...c.lines.map((l) => Number(/^consume: (\d+) messages applied/.exec(l)?.[1] ?? 0)));

@@ -1,5 +1,6 @@
 // Tests only: `imstats serve --redis` children and a fast getappinfo caller for load.
-import { Child, serverUrl } from './child.js';
+import { Child } from '../support/child.js';
+import { serverUrl } from './imstats-serve.js';
 import { makeUserSig } from '../../src/usersig/index.js';
 import { ERROR_CODES } from '../../src/rest/error-codes.js';
 
@@ -30,13 +31,13 @@ export async function startNode(name: string, o: RedisNodeOptions): Promise<Redi
   if (o.redisTimeoutMs !== undefined) args.push('--redis-timeout-ms', String(o.redisTimeoutMs));
   if (o.metrics) args.push('--metrics');
   args.push(...(o.extra ?? []));
-  const child = new Child(name, './imstats-cli.js', args);
+  const child = new Child(new URL('./imstats-cli.js', import.meta.url), args, { name });
   return { child, url: await serverUrl(child) };
 }
 
 /** Runs `imstats …` to completion (rejects with its stderr when it fails); returns its stdout lines. */
 export async function runCli(args: readonly string[]): Promise<string[]> {
-  const child = new Child(`imstats ${args.slice(0, 3).join(' ')}`, './imstats-cli.js', args);
+  const child = new Child(new URL('./imstats-cli.js', import.meta.url), args, { name: `imstats ${args.slice(0, 3).join(' ')}` });
   await child.succeeded();
   return child.lines;
 }

@@ -7,7 +7,7 @@ import { buildApp, type AppConfig } from '../../src/server/build-app.js';
 import { AppsRepo } from '../../src/store/apps-repo.js';
 import type { Store } from '../../src/store/store.js';
 import { openTestStore, type TestDatabaseKind } from './test-databases.js';
-import { withOfficialNodeLibrary } from '../../src/usersig/official-node-usersig.js';
+import { withOfficialNodeLibrary } from './official-node-usersig.js';
 import { VECTOR } from './usersig-test-vectors.js';
 
 /** 2024-06-15 12:00 in Asia/Shanghai (04:00 UTC): "now" for every suite. */

@@ -1,5 +1,6 @@
-import { MysqlDialect, type Kysely, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
-import { createPool } from 'mysql2';
+import { type Kysely, MysqlDialect, sql, type MysqlPool, type CreateTableBuilder, type InsertQueryBuilder, type InsertResult } from 'kysely';
+import { createRequire } from 'node:module';
+import type * as mysql2 from 'mysql2';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
 import type { DbFailure, PoolStats } from '../dialect.js';
@@ -23,6 +24,9 @@ const CANNOT_OPEN_ERRNOS = new Set([1040, 1044, 1045, 1049, 1129, 1130, 1203]);
 const CONNECTION_LOST_ERRNOS = new Set([1053, 1927, 2006, 2013]);
 /** Lock wait time-out (1205), deadlock (1213), record changed since read (1020, MariaDB snapshot isolation). */
 const RETRYABLE_ERRNOS = new Set([1020, 1205, 1213]);
+
+/** The mysql2 driver, loaded when the first MySQL store is made (not at start-up on SQLite). */
+const loadMysql2 = (): typeof mysql2 => createRequire(import.meta.url)('mysql2') as typeof mysql2;
 
 /** MySQL 8 (and MariaDB, see ../mariadb): `INSERT IGNORE` and `ON DUPLICATE KEY UPDATE`. */
 export class MysqlStoreDialect extends DialectBase {
@@ -48,7 +52,7 @@ export class MysqlStoreDialect extends DialectBase {
     const url = new URL(this.options.url);
     url.protocol = 'mysql:';
     const connectionLimit = this.options.poolSize ?? 10;
-    const pool = createPool({
+    const pool = loadMysql2().createPool({
       uri: url.toString(),
       connectionLimit,
       // mysql2 closes idle connections only when maxIdle is below the limit, and by default it

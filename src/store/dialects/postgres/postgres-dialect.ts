@@ -1,5 +1,6 @@
-import { PostgresDialect, type Kysely, type CreateTableBuilder, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import pg from 'pg';
+import { type Kysely, PostgresDialect, type CreateTableBuilder, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { Database } from '../../schema.js';
 import { DialectBase } from '../dialect-base.js';
 import type { DbFailure, PoolStats } from '../dialect.js';
@@ -14,9 +15,17 @@ export interface PostgresStoreOptions {
   readonly idleTimeoutMs?: number;
 }
 
-// int8 (COUNT, SUM, bigint columns) arrives as text by default; our values stay below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+let driver: typeof pg | undefined;
+
+/** The pg driver, loaded when the first PostgreSQL store is made (not at start-up on SQLite). */
+function loadPg(): typeof pg {
+  if (driver) return driver;
+  driver = createRequire(import.meta.url)('pg') as typeof pg;
+  // int8 (COUNT, SUM, bigint columns) arrives as text by default; our values stay below 2^53.
+  driver.types.setTypeParser(driver.types.builtins.INT8, (v) => Number(v));
+  driver.types.setTypeParser(driver.types.builtins.NUMERIC, (v) => Number(v));
+  return driver;
+}
 
 /** SQLSTATE class 08: connection exceptions (the connection broke, or could not be made: below). */
 const CONNECTION_CLASS = '08';
@@ -67,7 +76,7 @@ export class PostgresStoreDialect extends DialectBase {
   }
 
   createKysely(): Kysely<Database> {
-    const pool = new pg.Pool({
+    const pool = new (loadPg().Pool)({
       connectionString: this.options.url,
       max: this.options.poolSize ?? 10,
       connectionTimeoutMillis: 3000,
