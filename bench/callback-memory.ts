@@ -115,7 +115,7 @@ console.log('| case | answers (ErrorCode: count) | RSS before | peak RSS | RSS a
 console.log('|---|---|--:|--:|--:|---|');
 for (const r of rows) {
   const answers = Object.entries(r.answers as Record<string, number>).map(([k, v]) => `${k}: ${v}`).join(', ');
-  console.log(`| ${r.case} | ${answers} | ${mb(r.rssBeforeMb)} | ${mb(r.peakRssMb)} | ${mb(r.rssAfterMb)} | ${r.getappinfoAfter} |`);
+  console.log(`| ${String(r.case)} | ${answers} | ${mb(r.rssBeforeMb)} | ${mb(r.peakRssMb)} | ${mb(r.rssAfterMb)} | ${String(r.getappinfoAfter)} |`);
 }
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(join('bench-results', 'callback-memory.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);

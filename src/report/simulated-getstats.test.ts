@@ -3,7 +3,7 @@
 // (simulate/sim-tally.ts, written from metrics.md and stats-api.md, not from the pipeline).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COUNTED_FIELDS, EXTRA_SUM_FIELDS, PLATFORM_FIELDS, VENDOR_FIELDS } from '../catalog/fields.js';
+import { COUNTED_FIELDS, EXTRA_SUM_FIELDS } from '../catalog/fields.js';
 import type { SimulateOptions, SimulatedBucket, SimulatedDay } from '../simulate/simulate-options.js';
 import { testDatabaseKinds } from '../../test/support/test-databases.js';
 import { pipelineHarness, type PipelineHarness } from '../../test/support/pipeline-harness.js';

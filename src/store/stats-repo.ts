@@ -106,7 +106,7 @@ export class StatsRepo {
       for (const row of rows as unknown as Array<Record<string, unknown> & { dim: string; bucket: string }>) {
         if (dimPrefix !== undefined && !row.dim.startsWith(dimPrefix)) continue;
         let series = out.get(row.dim);
-        if (!series) out.set(row.dim, (series = new Map()));
+        if (!series) out.set(row.dim, (series = new Map<string, Partial<StoredCounters>>()));
         const counters: Partial<StoredCounters> = {};
         for (const f of columns) counters[f] = toNumber(row[f], f);
         for (const f of derived) counters[f] = counters[DERIVED_SUMS[f][0]]! + counters[DERIVED_SUMS[f][1]]!;

@@ -40,6 +40,7 @@ export class GuardedKyselyDialect implements Dialect {
   createAdapter(): DialectAdapter {
     return this.inner.createAdapter();
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's Dialect interface takes Kysely<any>
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return this.inner.createIntrospector(db);
   }
