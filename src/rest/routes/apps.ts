@@ -13,7 +13,7 @@ export const appsRoute: RestRoute = async (fastify, ctx) => {
   const repo = new AppsRepo(ctx.store);
   fastify.get('/imstats/apps', { config: { auth: 'none', consoleToken: true } }, async (request) => {
     const token = await verifyConsoleToken(ctx, request);
-    if (!ctx.frequency.take(`token:${token.id} /imstats/apps`)) throw new ApiError('RATE_LIMITED', `token ${token.id} is over its limit for /imstats/apps`);
+    if (!(await ctx.frequency.take(`token:${token.id} /imstats/apps`))) throw new ApiError('RATE_LIMITED', `token ${token.id} is over its limit for /imstats/apps`);
     let apps: readonly App[];
     if (token.sdkappid === null) apps = await repo.list();
     else {
