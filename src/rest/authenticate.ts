@@ -76,8 +76,13 @@ export function authenticate(ctx: RestContext, request: FastifyRequest): Caller 
 }
 
 /** `next(value)` at once for a value, after it resolves for a promise: one step of authenticate. */
-function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
+function then<T, R>(value: T | PromiseLike<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
+  // Any thenable counts (a LimitStore may hand back another library's promise); no value checked here has a `then`.
+  return isThenable(value) ? Promise.resolve(value).then(next) : next(value);
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 const USERSIG_PRE_HANDLERS = new WeakSet<object>();
