@@ -162,6 +162,7 @@ export async function benchGetAppInfo(o: GetAppInfoBenchOptions): Promise<GetApp
           appsCalled: n,
           userSig: 'reused',
           path: paths,
+          warmEachPath: true,
         });
         if (o.scaleApps.includes(n)) scale.push(result);
         if (o.main && n === 1000) got.set('thousandApps', result);

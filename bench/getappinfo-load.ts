@@ -44,6 +44,8 @@ export interface LoadSpec {
   readonly connections: number;
   /** Folder for the load child's spec and paths files. */
   readonly workDir: string;
+  /** Call every path once before the warm-up (LoadChildSpec.warmEachPath). */
+  readonly warmEachPath?: boolean;
 }
 
 let runs = 0;
@@ -68,6 +70,7 @@ export async function runLoad(target: ServerUnderTest, spec: LoadSpec): Promise<
     warmupS: spec.warmupS,
     connections: spec.connections,
     answerBytes: spec.answerBytes,
+    ...(spec.warmEachPath ? { warmEachPath: true } : {}),
   };
   writeFileSync(specFile, JSON.stringify(childSpec));
   const load = new Child(new URL('./load-child.js', import.meta.url), [specFile], { cpu: spec.placement === 'pinned' ? LOAD_CPU : undefined });

@@ -19,6 +19,12 @@ export interface LoadChildSpec {
   readonly connections: number;
   /** Size of a full answer body: a 200 under half of it is an error envelope, counted as short. */
   readonly answerBytes: number;
+  /**
+   * Send every path of `pathsFile` once before the warm-up, so a run rotating over many apps
+   * measures the steady state (each app's UserSig verified and app read once) however slowly the
+   * loaded machine gets through the first round. Never for the UserSig-per-call pool.
+   */
+  readonly warmEachPath?: boolean;
 }
 
 export interface LoadChildResult {
@@ -36,7 +42,7 @@ export interface LoadChildResult {
 
 function fire(
   spec: LoadChildSpec,
-  seconds: number,
+  seconds: number | { readonly amount: number },
   nextPath: (() => string) | undefined,
   onResponse: ((status: number, bytes: number, ms: number) => void) | undefined,
 ): Promise<autocannon.Result> {
@@ -47,7 +53,7 @@ function fire(
     body: '{}',
     connections: spec.connections,
     pipelining: 1,
-    duration: seconds,
+    ...(typeof seconds === 'number' ? { duration: seconds } : { amount: seconds.amount }),
     ...(nextPath ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: nextPath() }) }] } : {}),
   };
   return new Promise((resolve, reject) => {
@@ -65,6 +71,7 @@ const paths = spec.pathsFile ? readFileSync(spec.pathsFile, 'utf8').split('\n').
 let sent = 0;
 const nextPath = paths ? () => paths[sent++ % paths.length]! : undefined;
 
+if (paths && spec.warmEachPath) await fire(spec, { amount: Math.max(paths.length, spec.connections) }, nextPath, undefined);
 if (spec.warmupS > 0) await fire(spec, spec.warmupS, nextPath, undefined);
 const latencies = new LatencyRecorder();
 let short = 0;

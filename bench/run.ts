@@ -74,7 +74,7 @@ try {
     if (g.main) {
       parts.getappinfo = { rateLimit: BENCH_RATE_LIMIT, ...g.main };
       notes.push(
-        'The "new UserSig per call" row sends UserSigs signed beforehand (a pool, so signing costs the client nothing during the run); autocannon builds each of those requests anew (setupRequest), as it does for the rows rotating over apps. The answer cache keeps 2,000 answers, so with 10,000 apps rotating nearly every call computes its answer: that row is the uncached path.',
+        'The "new UserSig per call" row sends UserSigs signed beforehand (a pool, so signing costs the client nothing during the run); autocannon builds each of those requests anew (setupRequest), as it does for the rows rotating over apps. The answer cache keeps 2,000 answers, so with 10,000 apps rotating nearly every call computes its answer: that row is the uncached path. Rows rotating over apps first call every app once (before the timed warm-up), so they measure the steady state — each app\'s UserSig verified and its app read once, as when 10,000 apps call all day — however slowly a loaded machine gets through the first round.',
       );
       const u = g.main.perCall.userSigs;
       if (u && u.sent > u.distinct) notes.push(`The UserSig pool wrapped: ${u.sent} sent, ${u.distinct} distinct.`);

@@ -1,5 +1,6 @@
 import type { DistinctField, PeakField, TalliedSumField, NetField, ExtraSumField } from '../catalog/fields.js';
-import { ALL_DIMS, bucketId, DAY_GRAIN, HOUR_GRAIN, type BucketKey, type COHORT_SET } from './bucket-key.js';
+import { DISTINCT_FIELDS, EXTRA_SUM_FIELDS, NET_FIELDS, PEAK_FIELDS, TALLIED_SUM_FIELDS } from '../catalog/fields.js';
+import { ALL_DIMS, bucketId, COHORT_SET, DAY_GRAIN, HOUR_GRAIN, type BucketKey } from './bucket-key.js';
 
 /** A kept distinct set: one behind a distinct field, or the day's registration cohort. */
 export type SetName = DistinctField | typeof COHORT_SET;
@@ -30,13 +31,17 @@ export class Tally {
   #lastDim: string | undefined = undefined;
   #lastScope: Scope = 'both';
   #lastBuckets: BucketTally[] = [];
+  /** Every (scope, hour, dim) asked for before: events of several platforms interleave, so one last entry misses often. */
+  readonly #seen = new Map<string, BucketTally[]>();
 
   #bucket(grain: string, bucket: string, dim: string): BucketTally {
     const key = { grain, bucket, dim };
     const id = bucketId(key);
     let b = this.#buckets.get(id);
     if (!b) {
-      b = { key, adds: {}, peaks: {}, members: {} };
+      // Every field present from the start (undefined until counted): one object shape for all
+      // buckets, so counting stores into an existing property instead of adding one.
+      b = { key, adds: emptyAdds(), peaks: emptyPeaks(), members: emptyMembers() };
       this.#buckets.set(id, b);
     }
     return b;
@@ -47,11 +52,16 @@ export class Tally {
       this.#lastHour = hour;
       this.#lastDim = dim;
       this.#lastScope = scope;
-      const day = hour.slice(0, 8);
-      const out: BucketTally[] = [];
-      for (const d of dim === undefined ? [ALL_DIMS] : [ALL_DIMS, dim]) {
-        if (scope !== 'hour') out.push(this.#bucket(DAY_GRAIN, day, d));
-        if (scope !== 'day') out.push(this.#bucket(HOUR_GRAIN, hour, d));
+      const seenKey = dim === undefined ? `${scope}|${hour}` : `${scope}|${hour}|${dim}`;
+      let out = this.#seen.get(seenKey);
+      if (out === undefined) {
+        const day = hour.slice(0, 8);
+        out = [];
+        for (const d of dim === undefined ? [ALL_DIMS] : [ALL_DIMS, dim]) {
+          if (scope !== 'hour') out.push(this.#bucket(DAY_GRAIN, day, d));
+          if (scope !== 'day') out.push(this.#bucket(HOUR_GRAIN, hour, d));
+        }
+        this.#seen.set(seenKey, out);
       }
       this.#lastBuckets = out;
     }
@@ -80,3 +90,13 @@ export class Tally {
     return [...this.#buckets.values()];
   }
 }
+
+/** A function returning a new object literal with each of `names` undefined (compiled once: one shape). */
+function emptyRecord<T>(names: readonly string[]): () => T {
+  for (const n of names) if (!/^[A-Za-z_]\w*$/.test(n)) throw new Error(`field name ${n} is not an identifier`);
+  return new Function(`return {${names.map((n) => `${n}: undefined`).join(', ')}};`) as () => T;
+}
+
+const emptyAdds = emptyRecord<BucketTally['adds']>([...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS]);
+const emptyPeaks = emptyRecord<BucketTally['peaks']>(PEAK_FIELDS);
+const emptyMembers = emptyRecord<BucketTally['members']>([...DISTINCT_FIELDS, COHORT_SET]);

@@ -39,6 +39,13 @@ export class FailureBrake {
     return (await this.#store.failures(this.#prefix + key, this.#windowMs, this.#clock())) > this.#threshold;
   }
 
+  /** As isBraked, answered at once when the store has a synchronous path (LimitStore.failuresNow), else the promise. */
+  isBrakedNow(key: string): boolean | Promise<boolean> {
+    const store = this.#store;
+    if (store.failuresNow === undefined) return this.isBraked(key);
+    return store.failuresNow(this.#prefix + key, this.#windowMs, this.#clock()) > this.#threshold;
+  }
+
   /** Records one failure for `key`. */
   async recordFailure(key: string): Promise<void> {
     await this.#store.addFailure(this.#prefix + key, this.#windowMs, this.#clock());

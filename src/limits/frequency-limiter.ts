@@ -35,6 +35,14 @@ export class FrequencyLimiter {
     return this.#store.admit(`rate:${key}`, this.#limit, this.#windowMs, this.#clock());
   }
 
+  /** As take, answered at once when the store has a synchronous path (LimitStore.admitNow), else the promise. */
+  takeNow(key: string): boolean | Promise<boolean> {
+    const store = this.#store;
+    return store.admitNow !== undefined
+      ? store.admitNow(`rate:${key}`, this.#limit, this.#windowMs, this.#clock())
+      : store.admit(`rate:${key}`, this.#limit, this.#windowMs, this.#clock());
+  }
+
   /** The limit in words for an ErrorInfo, e.g. `200 calls per second`. */
   get description(): string {
     return `${this.#limit} calls per ${this.#windowMs === 1000 ? 'second' : `${this.#windowMs} ms`}`;

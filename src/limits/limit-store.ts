@@ -18,4 +18,13 @@ export interface LimitStore {
   addFailure(key: string, windowMs: number, nowMs: number): Promise<number>;
   /** The failures in `key`'s open window; 0 when it has none or it has passed. */
   failures(key: string, windowMs: number, nowMs: number): Promise<number>;
+  /**
+   * Optional synchronous fast path of `admit`, for a store whose counts live in this process:
+   * the same answer and the same effect, returned at once, so an authenticated call costs no
+   * promise or microtask. A networked store (Redis) leaves it out and callers await `admit`.
+   * A store that has it must keep both views of one key identical (they are one counter).
+   */
+  admitNow?(key: string, limit: number, windowMs: number, nowMs: number): boolean;
+  /** Optional synchronous fast path of `failures`, under the same rules as `admitNow`. */
+  failuresNow?(key: string, windowMs: number, nowMs: number): number;
 }

@@ -34,10 +34,14 @@ export class LocalLimitStore implements LimitStore {
   }
 
   admit(key: string, limit: number, windowMs: number, nowMs: number): Promise<boolean> {
+    return Promise.resolve(this.admitNow(key, limit, windowMs, nowMs));
+  }
+
+  admitNow(key: string, limit: number, windowMs: number, nowMs: number): boolean {
     const slots = this.#admissions.peek(key) ?? [];
     const admitted = admitInSlots(slots, limit, windowMs, nowMs);
     if (admitted) this.#admissions.set(key, slots);
-    return Promise.resolve(admitted);
+    return admitted;
   }
 
   addFailure(key: string, windowMs: number, nowMs: number): Promise<number> {
@@ -52,7 +56,11 @@ export class LocalLimitStore implements LimitStore {
   }
 
   failures(key: string, windowMs: number, nowMs: number): Promise<number> {
-    return Promise.resolve(this.#open(key, windowMs, nowMs)?.count ?? 0);
+    return Promise.resolve(this.failuresNow(key, windowMs, nowMs));
+  }
+
+  failuresNow(key: string, windowMs: number, nowMs: number): number {
+    return this.#open(key, windowMs, nowMs)?.count ?? 0;
   }
 
   /** Keys tracked, per kind (each bounded by maxKeys). */

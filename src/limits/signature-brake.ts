@@ -58,6 +58,17 @@ export class SignatureBrake {
     return byClient ? 'client' : byAccount ? 'account' : undefined;
   }
 
+  /** As braked, answered at once when the store has a synchronous path (LimitStore.failuresNow), else the promise. */
+  brakedNow(attempt: SignatureAttempt): 'client' | 'account' | undefined | Promise<'client' | 'account' | undefined> {
+    const [client, account] = keysOf(attempt);
+    const byClient = this.#byClient.isBrakedNow(client);
+    if (byClient instanceof Promise) return this.braked(attempt);
+    if (byClient) return 'client';
+    const byAccount = this.#byAccount.isBrakedNow(account);
+    if (byAccount instanceof Promise) return byAccount.then((b) => (b ? 'account' : undefined));
+    return byAccount ? 'account' : undefined;
+  }
+
   /** Records one failed check under both keys. */
   async recordFailure(attempt: SignatureAttempt): Promise<void> {
     const [client, account] = keysOf(attempt);

@@ -61,6 +61,48 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(calls, [1, 1]);
     });
 
+    test('over an AppsRepo: one version read per TTL for every app; a change from another node shows within the TTL', async () => {
+      const repo = new AppsRepo(store);
+      const reads: number[] = [];
+      let versionReads = 0;
+      const source = {
+        get: (sdkappid: number) => {
+          reads.push(sdkappid);
+          return repo.get(sdkappid);
+        },
+        version: () => {
+          versionReads++;
+          return repo.version();
+        },
+      };
+      const clock = fakeClock(0);
+      const cache = new AppCache(source, { ttlMs: 1000, clock });
+      const first = await cache.get(1);
+      await cache.get(2);
+      assert.equal(await cache.get(9), undefined);
+      assert.deepEqual([reads, versionReads], [[1, 2, 9], 1]);
+      // TTLs pass; nothing changed: one version read, no app read.
+      for (let i = 0; i < 3; i++) {
+        clock.advance(1000);
+        assert.equal(await cache.get(1), first, 'the same object while nothing changed');
+        await cache.get(2);
+        await cache.get(9);
+      }
+      assert.deepEqual([reads, versionReads], [[1, 2, 9], 4]);
+      // Another node (another repository on the same database) disables app 2.
+      await new AppsRepo(store).setEnabled(2, false);
+      assert.equal((await cache.get(2))?.enabled, true, 'within the TTL the cached app stands');
+      clock.advance(1000);
+      assert.equal((await cache.get(2))?.enabled, false, 'after the TTL the change shows');
+      assert.equal(await cache.get(1), first, 'an app read again unchanged stays the same object');
+      assert.deepEqual(reads, [1, 2, 9, 2, 1]);
+      await new AppsRepo(store).setEnabled(2, true);
+      await new AppsRepo(store).create({ sdkappid: 9, name: 'app 9' });
+      clock.advance(1000);
+      assert.equal((await cache.get(9))?.name, 'app 9', 'an app created elsewhere shows after the TTL');
+      assert.equal(cache.getNow(9) instanceof Promise, false, 'a cached app is answered synchronously');
+    });
+
     test('bounded: beyond maxEntries the oldest app is dropped; forget() drops one', async () => {
       calls = [];
       const cache = new AppCache(counted, { maxEntries: 2, clock: fakeClock(0) });

@@ -1,5 +1,6 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { LocalLimitStore, type LimitStore } from '../limits/index.js';
 import { testDatabaseKinds } from '../../test/support/test-databases.js';
 import { VECTOR } from '../../test/support/usersig-test-vectors.js';
 import { codeOf, envelopeOf, openRestHarness, SDKAPPID, type RestHarness } from '../../test/support/rest-test-harness.js';
@@ -157,6 +158,24 @@ for (const kind of testDatabaseKinds()) {
       h = await openRestHarness(kind, { rateLimit: 2 });
       t.after(close);
       const query = h.defaultQuery();
+      assert.deepEqual(
+        [codeOf(await h.call({ query })), codeOf(await h.call({ query })), codeOf(await h.call({ query }))],
+        [0, 0, 60007],
+      );
+    });
+
+    test('over a limit store without the synchronous fast path (as a networked one is), the same answers', async (t) => {
+      await h.close();
+      const local = new LocalLimitStore();
+      const limitStore: LimitStore = {
+        admit: (...a) => local.admit(...a),
+        addFailure: (...a) => local.addFailure(...a),
+        failures: (...a) => local.failures(...a),
+      };
+      h = await openRestHarness(kind, { rateLimit: 2, limitStore });
+      t.after(close);
+      const query = h.defaultQuery();
+      assert.equal(codeOf(await h.call({ query: { usersig: h.sign({ key: VECTOR.wrongKey }) } })), 70009);
       assert.deepEqual(
         [codeOf(await h.call({ query })), codeOf(await h.call({ query })), codeOf(await h.call({ query }))],
         [0, 0, 60007],

@@ -18,7 +18,7 @@ import type { Caller, RestContext } from './rest-context.js';
  * 60006 comes after authentication so that only the app's own admins learn it is disabled, and
  * a disabled app's calls are not counted against its limit.
  */
-export async function authenticate(ctx: RestContext, request: FastifyRequest): Promise<Caller> {
+export function authenticate(ctx: RestContext, request: FastifyRequest): Caller | Promise<Caller> {
   // Only routes with config.consoleToken get here with a Bearer token (rest-plugin refuses it elsewhere).
   if (hasBearer(request)) return authenticateToken(ctx, request);
   const params = queryParams(request);
@@ -29,41 +29,59 @@ export async function authenticate(ctx: RestContext, request: FastifyRequest): P
   const identifier = params.get('identifier');
   const attempt = { client: request.ip, sdkappid: rawId, identifier: identifier ?? '' };
   const nowSeconds = Math.floor(ctx.nowMs() / 1000);
-
-  // Checked before the app is looked up, so a braked guesser costs no database read.
-  const braked = await ctx.brake.braked(attempt);
   const sdkappid = sdkAppIdOf(rawId);
-  const app = sdkappid === undefined ? undefined : braked ? await ctx.apps.get(sdkappid).catch(() => undefined) : await ctx.apps.get(sdkappid);
-  const verifyOptions = app && app.secretKey !== null ? { token, sdkappid: app.sdkappid, identifier: identifier ?? '', key: app.secretKey, nowSeconds } : undefined;
-  if (braked !== undefined && !(verifyOptions !== undefined && ctx.userSigs.holds(verifyOptions))) {
-    throw new ApiError('TOO_MANY_SIG_FAILURES', braked === 'client' ? `from this client for SDKAppID ${rawId.slice(0, 20)}` : `for this identifier of SDKAppID ${rawId.slice(0, 20)}`);
-  }
-  if (!app) throw new ApiError('UNKNOWN_SDKAPPID', JSON.stringify(rawId.slice(0, 40)));
-  if (verifyOptions === undefined) throw new ApiError('APP_HAS_NO_KEY', `app ${app.sdkappid} has no secret key`);
 
-  try {
-    ctx.userSigs.verify(verifyOptions);
-  } catch (err) {
-    if (!(err instanceof UserSigError)) throw err;
-    await ctx.brake.recordFailure(attempt);
-    if (identifier === undefined && err.failure === 'identifier_mismatch') {
-      throw new ApiError('USERSIG_IDENTIFIER_MISMATCH', 'identifier is missing from the query string');
-    }
-    throw err;
-  }
+  // Each step answers at once when its store can (a cached app, limits in this process's memory),
+  // so a call by a known admin of a cached app runs with no promise or microtask; otherwise the
+  // step's promise is awaited. The order of the checks is the same either way.
+  // Checked before the app is looked up, so a braked guesser costs no database read.
+  return then(ctx.brake.brakedNow(attempt), (braked) => {
+    const lookup = sdkappid === undefined ? undefined : ctx.apps.getNow(sdkappid);
+    const app = braked !== undefined && lookup instanceof Promise ? lookup.catch(() => undefined) : lookup;
+    return then(app, (app) => {
+      const verifyOptions = app && app.secretKey !== null ? { token, sdkappid: app.sdkappid, identifier: identifier ?? '', key: app.secretKey, nowSeconds } : undefined;
+      if (braked !== undefined && !(verifyOptions !== undefined && ctx.userSigs.holds(verifyOptions))) {
+        throw new ApiError('TOO_MANY_SIG_FAILURES', braked === 'client' ? `from this client for SDKAppID ${rawId.slice(0, 20)}` : `for this identifier of SDKAppID ${rawId.slice(0, 20)}`);
+      }
+      if (!app) throw new ApiError('UNKNOWN_SDKAPPID', JSON.stringify(rawId.slice(0, 40)));
+      if (verifyOptions === undefined) throw new ApiError('APP_HAS_NO_KEY', `app ${app.sdkappid} has no secret key`);
 
-  if (!app.admins.includes(identifier!)) {
-    throw new ApiError('NOT_ADMIN', `${JSON.stringify(identifier)} is not an admin account of app ${app.sdkappid}`);
-  }
-  if (!app.enabled) throw new ApiError('APP_DISABLED', String(app.sdkappid));
+      try {
+        ctx.userSigs.verify(verifyOptions);
+      } catch (err) {
+        if (!(err instanceof UserSigError)) throw err;
+        return ctx.brake.recordFailure(attempt).then(() => {
+          if (identifier === undefined && err.failure === 'identifier_mismatch') {
+            throw new ApiError('USERSIG_IDENTIFIER_MISMATCH', 'identifier is missing from the query string');
+          }
+          throw err;
+        });
+      }
 
-  if (request.routeOptions.config.frequencyLimit !== false) {
-    const bucket = request.routeOptions.config.frequencyBucket ?? request.routeOptions.url;
-    if (!(await ctx.frequency.take(`${app.sdkappid} ${bucket}`))) {
-      throw new ApiError('RATE_LIMITED', `${app.sdkappid} on ${request.routeOptions.url} (${ctx.frequency.description})`);
-    }
-  }
-  return { app, identifier: identifier! };
+      if (!app.admins.includes(identifier!)) {
+        throw new ApiError('NOT_ADMIN', `${JSON.stringify(identifier)} is not an admin account of app ${app.sdkappid}`);
+      }
+      if (!app.enabled) throw new ApiError('APP_DISABLED', String(app.sdkappid));
+
+      const caller: Caller = { app, identifier: identifier! };
+      if (request.routeOptions.config.frequencyLimit === false) return caller;
+      const bucket = request.routeOptions.config.frequencyBucket ?? request.routeOptions.url;
+      return then(ctx.frequency.takeNow(`${app.sdkappid} ${bucket}`), (admitted) => {
+        if (!admitted) throw new ApiError('RATE_LIMITED', `${app.sdkappid} on ${request.routeOptions.url} (${ctx.frequency.description})`);
+        return caller;
+      });
+    });
+  });
+}
+
+/** `next(value)` at once for a value, after it resolves for a promise: one step of authenticate. */
+function then<T, R>(value: T | PromiseLike<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
+  // Any thenable counts (a LimitStore may hand back another library's promise); no value checked here has a `then`.
+  return isThenable(value) ? Promise.resolve(value).then(next) : next(value);
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
 
 const USERSIG_PRE_HANDLERS = new WeakSet<object>();

@@ -126,7 +126,12 @@ describe('database failures answer 1300xx over HTTP 200, and the next call after
   });
 
   test('a database failure during authentication is a 1300xx too, not a 5xx', async () => {
-    withOther(path, (db) => db.exec('alter table apps rename to apps_moved'));
+    // The app cache reads the registry's version once its TTL has passed, and the app itself when that changed.
+    withOther(path, (db) => db.exec('alter table apps_version rename to apps_version_moved'));
+    expireAppCache();
+    assert.equal(codeOf(await h.call({ body: '{}' })), 130011);
+    withOther(path, (db) => db.exec('alter table apps_version_moved rename to apps_version'));
+    withOther(path, (db) => db.exec('alter table apps rename to apps_moved; update apps_version set version = version + 1'));
     expireAppCache();
     assert.equal(codeOf(await h.call({ body: '{}' })), 130011);
     withOther(path, (db) => db.exec('alter table apps_moved rename to apps'));

@@ -46,15 +46,21 @@ export async function restPlugin(fastify: FastifyInstance, options: RestPluginOp
   });
 
   // Fastify appends `; charset=utf-8` to JSON it serializes; Tencent answers plain `application/json`.
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('content-type', ENVELOPE_CONTENT_TYPE);
     // Failures set their code on the way out (sendFailure); anything else a route answers is OK/0.
     request.imstatsErrorCode ??= 0;
-    return payload;
+    done(null, payload);
   });
   // A body held in a route's BodyBudget is given back once its request is over, however it ended.
-  fastify.addHook('onResponse', async (request) => releaseBodyBudget(request));
-  fastify.addHook('onRequestAbort', async (request) => releaseBodyBudget(request));
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    releaseBodyBudget(request);
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    releaseBodyBudget(request);
+    done();
+  });
 
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
     const response = errorResponse(err);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Updateable } from 'kysely';
-import type { AppsTable } from './schema.js';
+import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { AppsTable, Database } from './schema.js';
 import type { Store } from './store.js';
 import { guard, toNumber } from './store-error.js';
 import { assertTimeZone } from '../time/day-of.js';
@@ -99,9 +99,31 @@ export class AppsRepo {
           .insertInto('app_admins')
           .values(admins.map((identifier) => ({ sdkappid: app.sdkappid, identifier })))
           .execute();
+        await bumpVersion(tx);
       }),
     );
     return (await this.get(app.sdkappid))!;
+  }
+
+  /**
+   * The registry's version: changes with every change this class makes to any app (in the same
+   * transaction), so apps read at one version are all still true while it stands.
+   */
+  version(): Promise<number> {
+    return this.#guard('reading the apps version', async () => {
+      const row = await this.store.db.selectFrom('apps_version').select('version').where('id', '=', 1).executeTakeFirst();
+      return row ? toNumber(row.version, 'apps_version.version') : 0;
+    });
+  }
+
+  /** Runs one change to the registry and bumps its version, in one transaction. */
+  #change(what: string, run: (tx: Kysely<Database>) => Promise<unknown>): Promise<void> {
+    return this.#guard(what, () =>
+      this.store.db.transaction().execute(async (tx) => {
+        await run(tx);
+        await bumpVersion(tx);
+      }),
+    );
   }
 
   async get(sdkappid: number): Promise<App | undefined> {
@@ -158,9 +180,7 @@ export class AppsRepo {
     assertIdentifier(identifier);
     const app = await this.require(sdkappid);
     if (!app.admins.includes(identifier)) {
-      await this.#guard('adding an admin', () =>
-        this.store.db.insertInto('app_admins').values({ sdkappid, identifier }).execute(),
-      );
+      await this.#change('adding an admin', (tx) => tx.insertInto('app_admins').values({ sdkappid, identifier }).execute());
     }
     return (await this.get(sdkappid))!;
   }
@@ -169,16 +189,14 @@ export class AppsRepo {
     const app = await this.require(sdkappid);
     if (!app.admins.includes(identifier)) throw new AppError(`${JSON.stringify(identifier)} is not an admin of app ${sdkappid}`);
     if (app.admins.length === 1) throw new AppError(`cannot remove ${JSON.stringify(identifier)}: an app keeps at least one admin`);
-    await this.#guard('removing an admin', () =>
-      this.store.db.deleteFrom('app_admins').where('sdkappid', '=', sdkappid).where('identifier', '=', identifier).execute(),
-    );
+    await this.#change('removing an admin', (tx) => tx.deleteFrom('app_admins').where('sdkappid', '=', sdkappid).where('identifier', '=', identifier).execute());
     return (await this.get(sdkappid))!;
   }
 
   #update(sdkappid: number, what: string, values: Updateable<AppsTable>): Promise<App> {
     return (async () => {
       await this.require(sdkappid);
-      await this.#guard(what, () => this.store.db.updateTable('apps').set(values).where('sdkappid', '=', sdkappid).execute());
+      await this.#change(what, (tx) => tx.updateTable('apps').set(values).where('sdkappid', '=', sdkappid).execute());
       return (await this.get(sdkappid))!;
     })();
   }
@@ -209,4 +227,9 @@ export class AppsRepo {
       ...(baselines.groups !== undefined ? { group_baseline: baselines.groups } : {}),
     });
   }
+}
+
+/** Bumps the registry's version (migration 012) inside the change's transaction. */
+async function bumpVersion(tx: Transaction<Database> | Kysely<Database>): Promise<void> {
+  await tx.updateTable('apps_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute();
 }

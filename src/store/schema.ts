@@ -27,6 +27,12 @@ export interface AppsTable {
   group_baseline: Int;
 }
 
+/** One row (id 1): bumped by every change to apps or app_admins (see AppCache). */
+export interface AppsVersionTable {
+  id: number;
+  version: Int;
+}
+
 export interface AppAdminsTable {
   sdkappid: Int;
   identifier: string;
@@ -179,5 +185,6 @@ export interface Database {
   callback_inbox: CallbackInboxTable;
   openim_webhooks: OpenImWebhooksTable;
   console_tokens: ConsoleTokensTable;
+  apps_version: AppsVersionTable;
 }
 

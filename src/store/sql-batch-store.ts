@@ -14,6 +14,17 @@ import { AppStateCache, type KnownAppState, type LoadedAppState } from '../aggre
 
 /** Rows per multi-row statement; keeps every statement under all drivers' parameter limits. */
 const ROWS_PER_STATEMENT = 2000;
+/**
+ * Bound parameters per multi-row upsert or insert: under SQLite's 32,766 and the 65,535 of
+ * PostgreSQL's and MySQL's protocols. A batch's rows then go in a few statements (a round trip
+ * each on a server database) instead of one per 50 stats rows or 2,000 state rows.
+ */
+const PARAMETERS_PER_STATEMENT = 30_000;
+
+/** Rows of `columns` columns that fit one statement's PARAMETERS_PER_STATEMENT. */
+function rowsPerStatement(columns: number): number {
+  return Math.max(1, Math.floor(PARAMETERS_PER_STATEMENT / columns));
+}
 /** Ids per IN list. */
 const IDS_PER_LIST = 1000;
 const MAX_ATTEMPTS = 8;
@@ -33,6 +44,21 @@ const ADDED_FIELDS: readonly StoredField[] = [...TALLIED_SUM_FIELDS, ...NET_FIEL
 const SUMMED_FIELDS = [...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS] as const;
 const NO_IDS = new Uint32Array(0);
 const STATS_KEY = ['sdkappid', 'grain', 'bucket', 'dim'] as const;
+
+/** The columns lockAndLoad reads of each per-id table. */
+const LOADED_COLUMNS = {
+  registered_users: ['user_id'],
+  im_groups: ['group_id'],
+  group_members: ['group_id', 'user_id'],
+  sessions: ['user_id', 'platform'],
+} as const;
+
+/** A row read by #loadIn: the columns of LOADED_COLUMNS for its table. */
+interface LoadedRow {
+  readonly user_id?: string;
+  readonly group_id?: string;
+  readonly platform?: string;
+}
 
 interface PendingApp {
   readonly version: number;
@@ -107,29 +133,15 @@ class SqlBatchTransaction implements BatchTransaction {
       this.loads.ids += ids.length;
     };
 
-    for (const ids of chunks([...needs.registeredUsers].filter((u) => !known.registered.has(u)), IDS_PER_LIST)) {
-      count(ids);
-      for (const u of ids) loaded.registered.set(u, false);
-      const rows = await tx.selectFrom('registered_users').select('user_id').where('sdkappid', '=', sdkappid).where('user_id', 'in', ids).execute();
-      for (const r of rows) loaded.registered.set(r.user_id, true);
-    }
-    for (const ids of chunks([...needs.groups].filter((g) => !known.groups.has(g)), IDS_PER_LIST)) {
-      count(ids);
-      for (const g of ids) loaded.groups.set(g, false);
-      const rows = await tx.selectFrom('im_groups').select('group_id').where('sdkappid', '=', sdkappid).where('group_id', 'in', ids).execute();
-      for (const r of rows) loaded.groups.set(r.group_id, true);
-    }
-    for (const ids of chunks([...needs.memberGroups].filter((g) => !known.members.has(g)), IDS_PER_LIST)) {
-      count(ids);
-      for (const g of ids) loaded.members.set(g, new Set());
-      const rows = await tx
-        .selectFrom('group_members')
-        .select(['group_id', 'user_id'])
-        .where('sdkappid', '=', sdkappid)
-        .where('group_id', 'in', ids)
-        .execute();
-      for (const r of rows) loaded.members.get(r.group_id)!.add(r.user_id);
-    }
+    const registered = [...needs.registeredUsers].filter((u) => !known.registered.has(u));
+    for (const u of registered) loaded.registered.set(u, false);
+    await this.#loadIn(sdkappid, 'registered_users', 'user_id', registered, count, (r) => loaded.registered.set(r.user_id!, true));
+    const groups = [...needs.groups].filter((g) => !known.groups.has(g));
+    for (const g of groups) loaded.groups.set(g, false);
+    await this.#loadIn(sdkappid, 'im_groups', 'group_id', groups, count, (r) => loaded.groups.set(r.group_id!, true));
+    const memberGroups = [...needs.memberGroups].filter((g) => !known.members.has(g));
+    for (const g of memberGroups) loaded.members.set(g, new Set());
+    await this.#loadIn(sdkappid, 'group_members', 'group_id', memberGroups, count, (r) => loaded.members.get(r.group_id!)!.add(r.user_id!));
     const members = new Map<string, Set<string>>();
     const sessionUsers = new Set(needs.sessionUsers);
     for (const g of needs.memberGroups) {
@@ -149,12 +161,9 @@ class SqlBatchTransaction implements BatchTransaction {
       loaded.allSessions = true;
       (await tx.selectFrom('sessions').select(['user_id', 'platform']).where('sdkappid', '=', sdkappid).execute()).forEach(addSession);
     } else if (!known.allSessions) {
-      for (const ids of chunks([...sessionUsers].filter((u) => !known.sessions.has(u)), IDS_PER_LIST)) {
-        count(ids);
-        for (const u of ids) loaded.sessions.set(u, new Set());
-        const rows = await tx.selectFrom('sessions').select(['user_id', 'platform']).where('sdkappid', '=', sdkappid).where('user_id', 'in', ids).execute();
-        rows.forEach(addSession);
-      }
+      const users = [...sessionUsers].filter((u) => !known.sessions.has(u));
+      for (const u of users) loaded.sessions.set(u, new Set());
+      await this.#loadIn(sdkappid, 'sessions', 'user_id', users, count, (r) => addSession(r as { user_id: string; platform: string }));
     }
     const sessions = new Map<string, Set<string>>();
     if (needs.allSessions) {
@@ -180,6 +189,30 @@ class SqlBatchTransaction implements BatchTransaction {
     };
   }
 
+  /**
+   * The app's rows of `table` whose `column` is one of `ids`, in IN lists of IDS_PER_LIST (each
+   * list counted as one load): the one loader behind every per-id read of lockAndLoad.
+   */
+  async #loadIn(
+    sdkappid: number,
+    table: keyof typeof LOADED_COLUMNS,
+    column: 'user_id' | 'group_id',
+    ids: readonly string[],
+    count: (ids: readonly unknown[]) => void,
+    onRow: (row: LoadedRow) => void,
+  ): Promise<void> {
+    for (const list of chunks(ids, IDS_PER_LIST)) {
+      count(list);
+      const rows = await this.tx
+        .selectFrom(table)
+        .select(LOADED_COLUMNS[table] as never)
+        .where('sdkappid', '=', sdkappid)
+        .where(column, 'in', list)
+        .execute();
+      for (const r of rows) onRow(r as LoadedRow);
+    }
+  }
+
   async write(sdkappid: number, tallies: readonly BucketTally[], changes: StateChanges, state: AppState): Promise<void> {
     const { tx } = this;
     const { dialect } = this.store;
@@ -195,7 +228,7 @@ class SqlBatchTransaction implements BatchTransaction {
       for (const f of DISTINCT_FIELDS) row[f] = added.get(`${bucketId(t.key)}|${f}`) ?? 0;
       statsRows.push(row);
     }
-    for (const rows of chunks(statsRows, ROWS_PER_STATEMENT / 40)) {
+    for (const rows of chunks(statsRows, rowsPerStatement(STATS_KEY.length + SUMMED_FIELDS.length + PEAK_FIELDS.length + DISTINCT_FIELDS.length))) {
       const insert = tx.insertInto('stats').values(rows as never);
       await dialect.mergeOnConflict(insert, 'stats', STATS_KEY, ADDED_FIELDS, PEAK_FIELDS).execute();
     }
@@ -306,7 +339,8 @@ class SqlBatchTransaction implements BatchTransaction {
   }
 
   async #insertRows<T extends 'sessions' | 'registered_users' | 'im_groups' | 'group_members'>(table: T, rows: readonly object[]): Promise<void> {
-    for (const list of chunks(rows, ROWS_PER_STATEMENT)) {
+    if (rows.length === 0) return;
+    for (const list of chunks(rows, rowsPerStatement(Object.keys(rows[0]!).length))) {
       await this.store.dialect.ignoreDuplicates(this.tx.insertInto(table).values(list as never)).execute();
     }
   }

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FieldName } from '../../catalog/fields.js';
 import { appToday, dailyReport, defaultWindow, type DayRange, type DayReport } from '../../report/daily-report.js';
 import type { App } from '../../store/apps-repo.js';
@@ -16,7 +17,7 @@ import { GETAPPINFO_RESPONSE_SCHEMA } from './getappinfo-response-schema.js';
  * within the retention window, today included.
  */
 export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
-  fastify.post('/openconfigsvr/getappinfo', { preHandler: requireUserSig(ctx), schema: { response: GETAPPINFO_RESPONSE_SCHEMA }, config: { consoleToken: true } }, async (request, reply) => {
+  fastify.post('/openconfigsvr/getappinfo', { preHandler: requireUserSig(ctx), schema: { response: GETAPPINFO_RESPONSE_SCHEMA }, config: { consoleToken: true } }, (request, reply) => {
     const { app } = callerOf(request);
     const asked = parseGetAppInfoRequest(rawBodyOf(request));
     const nowMs = ctx.nowMs();
@@ -24,7 +25,15 @@ export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
     // The same question about unchanged data gets the same bytes (see AnswerCache).
     const key = `${range.from}|${range.to}|${asked.fields?.join(',') ?? '*'}`;
     const fresh = ctx.answers.fresh(app, key, nowMs);
-    if (fresh) return reply.send(fresh);
+    // A fresh answer is sent synchronously: no promise on the hot path.
+    if (fresh) {
+      reply.send(fresh);
+      return;
+    }
+    return answer(app, key, asked, range, nowMs, reply);
+  });
+
+  async function answer(app: App, key: string, asked: GetAppInfoRequest, range: DayRange, nowMs: number, reply: FastifyReply): Promise<FastifyReply> {
     const version = await ctx.stats.dataVersion(app.sdkappid);
     const current = ctx.answers.current(app, key, version, nowMs);
     if (current) return reply.send(current);
@@ -32,7 +41,7 @@ export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
     const body = Buffer.from(reply.serialize(successEnvelope(asked.fields ? days.map((day) => pick(day, asked.fields!)) : days)) as string);
     ctx.answers.store(app, key, version, body, nowMs);
     return reply.send(body);
-  });
+  }
 };
 
 function checkedRange(range: NonNullable<GetAppInfoRequest['range']>, app: App, nowMs: number, retentionDays: number): DayRange {

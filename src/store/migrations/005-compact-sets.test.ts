@@ -29,8 +29,13 @@ for (const kind of testDatabaseKinds()) {
       const previous = Object.keys(migrations(store.dialect)).sort().filter((name) => name < '005').at(-1)!;
       assert.equal((await migrator.migrateTo(previous)).error, undefined);
       const apps = new AppsRepo(store);
-      await apps.create({ sdkappid: APP, name: 'filled before', createdAt: 0 });
       const db = store.db as never as import('kysely').Kysely<any>;
+      // The app as the previous release wrote it (today's AppsRepo also bumps apps_version, migration 012).
+      await db
+        .insertInto('apps')
+        .values({ sdkappid: APP, name: 'filled before', company: '', secret_key: 'k', timezone: 'Asia/Shanghai', enabled: 1, created_at: 0, callback_token: null, registered_baseline: 0, group_baseline: 0 })
+        .execute();
+      await db.insertInto('app_admins').values({ sdkappid: APP, identifier: 'administrator' }).execute();
       // What the 001 writer left after: 2024-06-10 alice and bob log in (3 logins), alice sends
       // 4 one-to-one messages, 5 users register; 2024-06-11 alice, still online on iOS, sends a
       // group message in g1 at 10:00.

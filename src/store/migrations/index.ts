@@ -7,6 +7,7 @@ import { callbackSignUsesMigration } from './004-callback-sign-uses.js';
 import { compactSetsMigration } from './005-compact-sets.js';
 import { openImWebhooksMigration } from './006-openim-webhooks.js';
 import { consoleTokensMigration } from './007-console-tokens.js';
+import { appsVersionMigration } from './012-apps-version.js';
 
 /** Migrations are code, named in the order they run. Exported for the tests that migrate step by step. */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
@@ -17,6 +18,7 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
     '005-compact-sets': compactSetsMigration(dialect),
     '006-openim-webhooks': openImWebhooksMigration(dialect),
     '007-console-tokens': consoleTokensMigration(dialect),
+    '012-apps-version': appsVersionMigration(dialect),
   };
 }
 
