@@ -23,16 +23,8 @@ export interface StoredRange {
   readonly firstBucket: string | undefined;
 }
 
-/**
- * A row's counted columns as Counters, each through toNumber, as one object literal (see
- * compileCountedRecord); a derived sum is the sum of its two parts' columns (its own is not read).
- */
-export const countersOf = compileCountedRecord<(row: Record<string, unknown>, decode: typeof toNumber) => Counters>(['row', 'decode'], (f) =>
-  isDerivedSum(f) ? DERIVED_SUMS[f].map((part) => `decode(row.${part}, '${part}')`).join(' + ') : `decode(row.${f}, '${f}')`,
-);
-
 /** The counted columns read: all but the derived sums (their own columns are not written). */
-const READ_COUNTED = COUNTED_FIELDS.filter((f) => !isDerivedSum(f));
+export const READ_COUNTED = COUNTED_FIELDS.filter((f) => !isDerivedSum(f));
 
 /**
  * The read counted columns of a row as one text, `concat_ws(',', …)` in catalog order (SQLite,
@@ -42,7 +34,7 @@ const READ_COUNTED = COUNTED_FIELDS.filter((f) => !isDerivedSum(f));
 const COUNTED_TEXT = sql<string>`concat_ws(',', ${sql.join(READ_COUNTED.map((f) => sql.ref(f)))})`;
 
 /** The values of COUNTED_TEXT as Counters, each through toNumber; a derived sum adds its parts. */
-const countersOfText = compileCountedRecord<(values: readonly string[], decode: typeof toNumber) => Counters>(['values', 'decode'], (f) => {
+export const countersOfText = compileCountedRecord<(values: readonly string[], decode: typeof toNumber) => Counters>(['values', 'decode'], (f) => {
   const read = (part: string) => `decode(values[${(READ_COUNTED as readonly string[]).indexOf(part)}], '${part}')`;
   return isDerivedSum(f) ? DERIVED_SUMS[f].map(read).join(' + ') : read(f);
 });
