@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { BUS_KEY, createApps, waitUntil } from '../support/bus-harness.js';
+import { BUS_KEY, createApps, recentDays, reports, waitUntil } from '../support/bus-harness.js';
 import { deleteStream, TEST_NATS_URL, uniqueStream } from '../support/nats-test.js';
-import { sharedRedisUrl, uniqueRedisPrefix } from '../support/redis-test.js';
+import { freePort, sharedRedisUrl, uniqueRedisPrefix } from '../support/redis-test.js';
 import { createTestDatabase, testDatabaseKinds } from '../support/test-databases.js';
 import { Child } from './child.js';
 import { call, getAppInfoUrl, runCli, startNode, type RedisNode } from './redis-node.js';
@@ -71,6 +71,37 @@ for (const kind of testDatabaseKinds()) {
       assert.match(consumer.lines.at(-1)!, /^consume: 1 messages applied, .*lag 0$/);
     } finally {
       listener.disconnect();
+      await deleteStream(ts.stream);
+      rmSync(dir, { recursive: true, force: true });
+      await Promise.all(children.splice(0).map((c) => c.stop()));
+      await db.drop();
+    }
+  });
+
+  test(`[${kind}] imstats consume --redis with Redis away applies the stream all the same and warns once`, async () => {
+    const ts = uniqueStream();
+    const db = await createTestDatabase(kind);
+    const dir = mkdtempSync(join(tmpdir(), 'imstats-consume-redis-'));
+    try {
+      await createApps(db.url, [APP], NOW);
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(file, Array.from({ length: 30 }, (_, i) => `${JSON.stringify({ type: 'user.register', sdkappid: APP, time: NOW - 3_600_000, user: `u${i}` })}\n`).join(''));
+      const published = await runCli(['publish', file, '--nats', TEST_NATS_URL, '--stream', ts.stream, '--subject', ts.subject, '--batch-lines', '10']);
+      assert.ok(published.some((l) => l.startsWith('published: 30 lines in 3 messages')), published.join('\n'));
+      // Nothing listens on this port: every announcement fails at once.
+      const nowhere = `redis://127.0.0.1:${await freePort()}`;
+      const consumer = new Child('consume --redis (away)', './imstats-cli.js', [
+        'consume', '--db', db.url, '--nats', TEST_NATS_URL, '--stream', ts.stream, '--subject', ts.subject, '--redis', nowhere, '--progress-ms', '300',
+      ]);
+      children.push(consumer);
+      await waitUntil('the three messages applied', () => consumer.lines.some((l) => l.startsWith('consume: 3 messages applied')));
+      const stopped = await consumer.stop();
+      assert.equal(stopped.code, 0, consumer.stderr);
+      const warnings = consumer.stderr.split('\n').filter((l) => l.includes('could not tell the API nodes through Redis'));
+      assert.equal(warnings.length, 1, consumer.stderr);
+      const days = (await reports(db.url, [APP], recentDays(NOW, 1))).get(APP)!;
+      assert.equal(days.reduce((n, d) => n + Number(d.RegistUserNumOneDay), 0), 30);
+    } finally {
       await deleteStream(ts.stream);
       rmSync(dir, { recursive: true, force: true });
       await Promise.all(children.splice(0).map((c) => c.stop()));
