@@ -48,3 +48,18 @@ test('publish sends a file (exit 2 for its bad line), consume applies it and sto
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('consume refuses a bad --metrics-port / IMSTATS_METRICS_PORT, --metrics-host without a port and a --redis that is no Redis URL (exit 1, before connecting)', async () => {
+  const cases: { args: string[]; env?: Record<string, string>; error: RegExp }[] = [
+    { args: ['--metrics-port', '70000'], error: /--metrics-port.*expected a port number/ },
+    { args: [], env: { IMSTATS_METRICS_PORT: 'nine' }, error: /IMSTATS_METRICS_PORT: expected a port number/ },
+    { args: ['--metrics-host', '0.0.0.0'], error: /--metrics-host needs --metrics-port/ },
+    { args: ['--redis', 'http://127.0.0.1:6379'], error: /--redis: expected redis:\/\// },
+    { args: [], env: { IMSTATS_REDIS_URL: 'localhost' }, error: /--redis: expected redis:\/\// },
+  ];
+  for (const c of cases) {
+    const run = await runCaptured(['consume', '--db', 'sqlite:///nonexistent/never-opened.db', '--nats', 'nats://127.0.0.1:1', ...c.args], { env: c.env ?? {} });
+    assert.equal(run.code, 1, `${c.args.join(' ')} ${JSON.stringify(c.env)}: ${run.stderr}`);
+    assert.match(run.stderr, c.error);
+  }
+});

@@ -52,3 +52,41 @@ export async function announceChange(ctx: CliContext, url: string, prefix: strin
     redis.disconnect();
   }
 }
+
+/** Tells the API nodes about changes as a long-running command makes them (see changeAnnouncer). */
+export interface ChangeAnnouncer {
+  /** Publishes without waiting; never throws. */
+  announce(change: ClusterChange): void;
+  close(): Promise<void>;
+}
+
+/**
+ * announceChange for a command that runs on (`imstats consume`): one connection for its whole
+ * life, reconnecting in the background. Nothing waits for Redis: a change made while it is away
+ * is not announced (warned once per outage; the nodes see it when their caches expire).
+ */
+export function changeAnnouncer(ctx: CliContext, url: string, prefix: string): ChangeAnnouncer {
+  const where = redactRedisUrl(url);
+  const redis = redisConnection({ url });
+  let failing = false;
+  redis.on('error', () => {});
+  redis.on('ready', () => {
+    if (failing) ctx.io.err(`imstats: Redis ${where} is back: data changes are announced again\n`);
+    failing = false;
+  });
+  const bus = new RedisChangeBus({
+    publisher: redis,
+    subscriber: redis,
+    prefix,
+    onPublishError: (err) => {
+      if (!failing) ctx.io.err(`imstats: could not tell the API nodes through Redis ${where} (${err.message}); they see changes when their caches expire until it is back\n`);
+      failing = true;
+    },
+  });
+  return {
+    announce: (change) => bus.publish(change),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

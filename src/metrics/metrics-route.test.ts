@@ -1,22 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GETAPPINFO, openRestHarness, SDKAPPID, type CallOptions, type RestHarness } from '../../test/support/rest-test-harness.js';
+import { parseExposition } from '../../test/support/prometheus-text.js';
 import { testDatabaseKinds } from '../../test/support/test-databases.js';
 
 const YESTERDAY_10AM = Date.parse('2024-06-14T10:00:00+08:00');
 const TODAY_11AM = Date.parse('2024-06-15T11:00:00+08:00');
-
-/** Prometheus text format → series (name with labels as written) → value; fails on a malformed line. */
-function parseExposition(text: string): Map<string, number> {
-  const series = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
-    assert.ok(m, `not Prometheus text format: ${JSON.stringify(line)}`);
-    series.set(m[1]!, Number(m[2]));
-  }
-  return series;
-}
 
 for (const kind of testDatabaseKinds()) {
   describe(`GET /metrics on ${kind}`, () => {

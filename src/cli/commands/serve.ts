@@ -210,7 +210,7 @@ async function serve(ctx: CliContext, o: Options): Promise<void> {
 }
 
 /** A number from the environment, parsed like its option; undefined when unset. */
-function envNumber(env: Readonly<Record<string, string | undefined>>, name: string, parse: (value: string) => number): number | undefined {
+export function envNumber(env: Readonly<Record<string, string | undefined>>, name: string, parse: (value: string) => number): number | undefined {
   const value = env[name];
   if (value === undefined || value.trim() === '') return undefined;
   try {
