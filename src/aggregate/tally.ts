@@ -91,10 +91,10 @@ export class Tally {
   }
 }
 
-/** A function returning a new object literal with each of `names` undefined (compiled once: one shape). */
+/** A function returning a new object with each of `names` undefined: copies of one template, so every bucket has one shape. */
 function emptyRecord<T>(names: readonly string[]): () => T {
-  for (const n of names) if (!/^[A-Za-z_]\w*$/.test(n)) throw new Error(`field name ${n} is not an identifier`);
-  return new Function(`return {${names.map((n) => `${n}: undefined`).join(', ')}};`) as () => T;
+  const template = Object.fromEntries(names.map((n) => [n, undefined])) as T & object;
+  return () => ({ ...template });
 }
 
 const emptyAdds = emptyRecord<BucketTally['adds']>([...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS]);

@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Database } from './schema.js';
 
 /** Stands for the i-th argument while a prepared query is compiled. */
 class Slot {
@@ -14,8 +15,8 @@ class Slot {
  */
 export function preparedQuery<A extends readonly unknown[], O>(
   arity: A['length'],
-  build: (db: Kysely<any>, ...args: A) => Compilable<O>,
-): (db: Kysely<any>, ...args: A) => Promise<O[]> {
+  build: (db: Kysely<Database>, ...args: A) => Compilable<O>,
+): (db: Kysely<Database>, ...args: A) => Promise<O[]> {
   const compiled = new WeakMap<object, { readonly query: CompiledQuery<O>; readonly slots: readonly (number | undefined)[] }>();
   return async (db, ...args) => {
     let prepared = compiled.get(db);

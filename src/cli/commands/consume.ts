@@ -10,7 +10,7 @@ import { CliError } from '../cli-error.js';
 import { withStore } from '../database-option.js';
 import { addNatsOptions, natsSettings, type NatsOptions } from '../nats-options.js';
 import { port, positiveInt } from '../parse-args.js';
-import { changeAnnouncer, redisOption, redisPrefix, redisPrefixOption, redisUrl, type ChangeAnnouncer } from '../redis-option.js';
+import { changeAnnouncer, redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
 import { aborted, processStopSignal } from '../stop-signal.js';
 import { IngestMetrics } from '../../metrics/ingest-metrics.js';
 import { registerConsumeMetrics } from '../../metrics/consume-metrics.js';
