@@ -4,15 +4,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** shared/spec/ beside the checkout (main: ../shared, a worktree: ../../shared), or IMSTATS_SPEC_DIR. */
-export function specDir(): string {
+/** shared/spec/ beside the checkout (main: ../shared, a worktree: ../../shared), or IMSTATS_SPEC_DIR; undefined when neither. */
+export function sharedSpecDir(): string | undefined {
   if (process.env.IMSTATS_SPEC_DIR) return process.env.IMSTATS_SPEC_DIR;
   for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
     const candidate = join(dir, 'shared', 'spec');
     if (existsSync(join(candidate, 'metrics.md'))) return candidate;
   }
-  throw new Error('shared/spec/metrics.md not found above the checkout; set IMSTATS_SPEC_DIR');
+  return undefined;
 }
+
+/**
+ * The copy of the spec's metrics.md kept in the repository (test/fixtures/spec/), so a clone
+ * without the shared folder (CI) tests against the same text; spec-copy.test.ts keeps it equal to
+ * shared/spec/metrics.md wherever that is present.
+ */
+export const SPEC_COPY = fileURLToPath(new URL('../../../test/fixtures/spec/metrics.md', import.meta.url));
 
 export interface SpecField {
   readonly name: string;
@@ -21,7 +28,7 @@ export interface SpecField {
 
 /** The rows of metrics.md's field table, in the spec's order. */
 export function specFields(): SpecField[] {
-  const text = readFileSync(join(specDir(), 'metrics.md'), 'utf8');
+  const text = readFileSync(SPEC_COPY, 'utf8');
   const section = text.split(/^## /m).find((s) => s.startsWith('Fields'));
   if (!section) throw new Error('metrics.md has no "## Fields" section');
   return section
