@@ -33,6 +33,7 @@ const CALLS = {
       setEnabled: (r: AppsRepo) => r.setEnabled(APP, false),
       setCallbackToken: (r: AppsRepo) => r.setCallbackToken(APP, 'token'),
       setBaselines: (r: AppsRepo) => r.setBaselines(APP, { registeredUsers: 1 }),
+      version: (r: AppsRepo) => r.version(),
     },
   },
   StatsRepo: {

@@ -19,6 +19,9 @@ import { Child } from '../support/child.js';
 import { imstatsServe, serverUrl } from './imstats-serve.js';
 import { getAppInfo, getStats } from './getappinfo-client.js';
 import { freePort, NatsServerProcess } from './nats-server.js';
+import { sharedRedisUrl, uniqueRedisPrefix } from '../support/redis-test.js';
+import { call, getAppInfoUrl, runCli } from './redis-node.js';
+import { ERROR_CODES } from '../../src/rest/error-codes.js';
 
 const APPS = [1400000601, 1400000602, 1400000603, 1400000604];
 const DAYS = 2;
@@ -100,7 +103,7 @@ async function expectedAnswers(oracle: TestDatabase): Promise<unknown[]> {
 }
 
 for (const kind of testDatabaseKinds()) {
-  test(`two API nodes, two consumers, NATS: a consumer SIGKILLed mid-stream changes nothing; every app's answers are one process's (${kind})`, { timeout: 900_000 }, async (t) => {
+  test(`two API nodes on Redis, two consumers, NATS: a consumer SIGKILLed mid-stream changes nothing; every app's answers are one process's; a key rotated reaches both nodes at once (${kind})`, { timeout: 900_000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'imstats-nats-cluster-'));
     const ts = uniqueStream();
     const [oracle, bus] = [await createTestDatabase(kind), await createTestDatabase(kind)];
@@ -113,7 +116,15 @@ for (const kind of testDatabaseKinds()) {
       const expected = await expectedAnswers(oracle);
       assert.ok(JSON.stringify(expected).match(/"UpMsgNum":"[1-9]/), 'the workload has messages');
 
-      const nodes = [imstatsServe(bus.url), imstatsServe(bus.url)];
+      // Both API nodes share limits and changes through Redis; apps are cached for 10 minutes, so
+      // only the change channel can make a node drop a rotated key at once.
+      const prefix = uniqueRedisPrefix();
+      const redisNode = (name: string) =>
+        new Child(new URL('./imstats-cli.js', import.meta.url), [
+          'serve', '--db', bus.url, '--host', '127.0.0.1', '--port', '0', '--rate-limit', '1000000', '--answer-cache-ms', '0',
+          '--app-cache-ms', '600000', '--redis', sharedRedisUrl(), '--redis-prefix', prefix,
+        ], { name });
+      const nodes = [redisNode('node A'), redisNode('node B')];
       children.push(...nodes);
       const [c1, c2] = [consumer('consume 1', bus, TEST_NATS_URL, ts), consumer('consume 2', bus, TEST_NATS_URL, ts)];
       children.push(c1, c2);
@@ -134,7 +145,14 @@ for (const kind of testDatabaseKinds()) {
       }, 600_000);
       assert.ok(applied(c2) > 0, 'consumer 2 took part');
 
-      for (const node of nodes) assert.deepEqual(await answers(await serverUrl(node)), expected);
+      const urls = await Promise.all(nodes.map((node) => serverUrl(node)));
+      for (const url of urls) assert.deepEqual(await answers(url), expected);
+
+      const rotated = APPS[0]!;
+      await runCli(['app', 'key', 'rotate', String(rotated), '--key', 'f'.repeat(64), '--db', bus.url, '--redis', sharedRedisUrl(), '--redis-prefix', prefix]);
+      assert.equal((await call(getAppInfoUrl(urls[1]!, rotated, BUS_KEY), 1)).errorCode, ERROR_CODES.USERSIG_BAD_SIGNATURE.code, 'node B refuses the old key at once');
+      assert.equal((await call(getAppInfoUrl(urls[0]!, rotated, BUS_KEY), 0)).errorCode, ERROR_CODES.USERSIG_BAD_SIGNATURE.code, 'node A refuses the old key at once');
+      assert.equal((await call(getAppInfoUrl(urls[1]!, rotated, 'f'.repeat(64)), 1)).errorCode, 0, 'node B takes the new key');
     } finally {
       for (const c of children) if (c.running) c.process.kill('SIGKILL');
       await Promise.all(children.map((c) => c.exited));
