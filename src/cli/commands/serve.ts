@@ -20,6 +20,7 @@ import { DEFAULT_APP_CACHE_TTL_MS } from '../../rest/app-cache.js';
 import { RedisCluster } from '../../redis/redis-cluster.js';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../../redis/redis-connection.js';
 import { redisOption, redisPrefix, redisPrefixOption, redisUrl } from '../redis-option.js';
+import { aborted, processStopSignal } from '../stop-signal.js';
 
 /** Apps whose live counters /metrics may show at most (each is a query per scrape and 30 series). */
 const MAX_METRICS_APPS = 1000;
@@ -253,22 +254,4 @@ function clientHost(address: string): string {
 
 function hostInUrl(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-}
-
-/** Aborted on the first SIGINT or SIGTERM, so the server closes its connections and the database cleanly. */
-function processStopSignal(): AbortSignal {
-  const stop = new AbortController();
-  const onSignal = () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return stop.signal;
 }
