@@ -6,6 +6,39 @@ import { dayOfZone } from '../time/day-of.js';
 import { simulateEvents, simulationPlan } from './simulate-events.js';
 import type { SimulateOptions, SimulatedBucket, SimulatedDay } from './simulate-options.js';
 
+/** The friend, group and callback counts of metrics.md, as both reference tallies read them. */
+function countChainGroupsCallbacks(e: ImEvent, c: Counters, members: Map<string, Set<string>>): void {
+  switch (e.type) {
+    case 'friend.add':
+      c.ChainIncrease++;
+      break;
+    case 'friend.delete':
+      c.ChainDecrease++;
+      break;
+    case 'group.create':
+      if (!members.has(e.group)) {
+        members.set(e.group, new Set(e.members));
+        c.GroupNewGroupNum++;
+      }
+      break;
+    case 'group.join':
+      members.get(e.group)?.add(e.user);
+      c.GroupJoinGroupTimes++;
+      break;
+    case 'group.quit':
+      members.get(e.group)?.delete(e.user);
+      c.GroupQuitGroupTimes++;
+      break;
+    case 'group.destroy':
+      if (members.delete(e.group)) c.GroupDestroyGroupNum++;
+      break;
+    case 'callback':
+      c.CallBackReq++;
+      if (e.answered) c.CallBackRsp++;
+      break;
+  }
+}
+
 /**
  * A deliberately naive reading of metrics.md (sets and maps, one app, events in time order),
  * to check the simulator's own tally independently of the real pipeline.
@@ -107,33 +140,8 @@ function referenceDays(events: Iterable<ImEvent>, timezone: string, registeredBa
           else c.GroupAPNSMsgNum++;
         }
         break;
-      case 'friend.add':
-        c.ChainIncrease++;
-        break;
-      case 'friend.delete':
-        c.ChainDecrease++;
-        break;
-      case 'group.create':
-        if (!members.has(e.group)) {
-          members.set(e.group, new Set(e.members));
-          c.GroupNewGroupNum++;
-        }
-        break;
-      case 'group.join':
-        members.get(e.group)?.add(e.user);
-        c.GroupJoinGroupTimes++;
-        break;
-      case 'group.quit':
-        members.get(e.group)?.delete(e.user);
-        c.GroupQuitGroupTimes++;
-        break;
-      case 'group.destroy':
-        if (members.delete(e.group)) c.GroupDestroyGroupNum++;
-        break;
-      case 'callback':
-        c.CallBackReq++;
-        if (e.answered) c.CallBackRsp++;
-        break;
+      default:
+        countChainGroupsCallbacks(e, c, members);
     }
   }
   close();
@@ -337,33 +345,8 @@ function referenceHours(events: readonly ImEvent[], timezone: string, registered
         }
         break;
       }
-      case 'friend.add':
-        c.ChainIncrease++;
-        break;
-      case 'friend.delete':
-        c.ChainDecrease++;
-        break;
-      case 'group.create':
-        if (!members.has(e.group)) {
-          members.set(e.group, new Set(e.members));
-          c.GroupNewGroupNum++;
-        }
-        break;
-      case 'group.join':
-        members.get(e.group)?.add(e.user);
-        c.GroupJoinGroupTimes++;
-        break;
-      case 'group.quit':
-        members.get(e.group)?.delete(e.user);
-        c.GroupQuitGroupTimes++;
-        break;
-      case 'group.destroy':
-        if (members.delete(e.group)) c.GroupDestroyGroupNum++;
-        break;
-      case 'callback':
-        c.CallBackReq++;
-        if (e.answered) c.CallBackRsp++;
-        break;
+      default:
+        countChainGroupsCallbacks(e, c, members);
     }
   }
   close();
