@@ -73,7 +73,7 @@ test('flags: --quick, --only (repeated, comma-separated, with =), --out; unknown
 });
 
 const load = (rps: number, p99Ms: number): LoadResult => ({
-  label: '', server: 'imstats', placement: 'pinned', appsInStore: 1, appsCalled: 1, userSig: 'reused', connections: 10, durationS: 10,
+  label: '', server: 'imstats', placement: 'pinned', generator: 'wrk', appsInStore: 1, appsCalled: 1, userSig: 'reused', connections: 10, durationS: 10,
   requests: rps * 10, rps, meanMs: 1, p50Ms: 1, p99Ms, maxMs: p99Ms, shortAnswers: 0, non2xx: 0, errors: 0,
   answerBytes: 25_000, serverCores: 1, clientCores: 1,
 });

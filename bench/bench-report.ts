@@ -1,12 +1,14 @@
 import type { GetStatsBenchResult } from './getstats-bench.js';
 
-/** One autocannon run against one server. */
+/** One load run (wrk or autocannon) against one server. */
 export interface LoadResult {
   readonly label: string;
   /** What served it: imstats (Fastify + SQLite) or the plain node:http server. */
   readonly server: 'imstats' | 'plain';
   /** pinned: server on core 0 and load generator on core 1 (taskset); unpinned: both placed by the scheduler. */
   readonly placement: 'pinned' | 'unpinned';
+  /** What made the load: wrk (when installed) or autocannon (client-bound beyond about 10,000 req/s here). */
+  readonly generator: 'wrk' | 'autocannon';
   /** Apps in the store (each with 30 days of statistics). */
   readonly appsInStore: number;
   /** Apps the requests rotate over. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { LoadResult } from './bench-report.js';
 import { Child } from '../test/support/child.js';
 import type { LoadChildResult, LoadChildSpec } from './load-child.js';
+import { findWrk, runWrk, WRK_THREADS } from './wrk-load.js';
 
 export const GETAPPINFO_PATH = '/v4/openconfigsvr/getappinfo';
 
@@ -48,14 +49,105 @@ export interface LoadSpec {
   readonly warmEachPath?: boolean;
 }
 
+/**
+ * The load generator of every run: wrk (C, one thread) when it is on the PATH, else autocannon
+ * (Node). autocannon spends about a core on 10,000 req/s of 25 KB answers, so on this kind of
+ * machine it measures itself, not a server faster than that. IMSTATS_BENCH_LOAD=autocannon forces it.
+ */
+export interface LoadGenerator {
+  readonly name: LoadResult['generator'];
+  /** How it is run, for the report's notes. */
+  readonly description: string;
+}
+
+const wrk = process.env.IMSTATS_BENCH_LOAD === 'autocannon' ? undefined : findWrk();
+export const LOAD_GENERATOR: LoadGenerator = wrk
+  ? { name: 'wrk', description: `${wrk.version.split(' Copyright')[0]!}, ${WRK_THREADS} thread, a Lua script (bench/wrk-script.ts) counting only complete answers` }
+  : { name: 'autocannon', description: 'autocannon (wrk not found on the PATH): client-bound, about a core for 10,000 req/s of these answers, so fast servers all look alike' };
+
 let runs = 0;
+
+/** A full-size body is never under half the answer's size; an error envelope always is. */
+const minBodyBytes = (answerBytes: number) => Math.floor(answerBytes / 2);
+
+/**
+ * Calls every path once (32 at a time), so a run rotating over many apps starts from the steady
+ * state (LoadChildSpec.warmEachPath). From this process: it is set-up, not measured.
+ */
+async function primePaths(url: string, paths: readonly string[], connections: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const res = await fetch(`${url}${paths[next++]!}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+}
+
+/**
+ * One measured run against `target` with the machine's load generator (LOAD_GENERATOR): wrk when
+ * installed, autocannon otherwise. The request is always the same `{}` body.
+ */
+export function runLoad(target: ServerUnderTest, spec: LoadSpec): Promise<LoadResult> {
+  return LOAD_GENERATOR.name === 'wrk' ? runWrkLoad(target, spec) : runAutocannonLoad(target, spec);
+}
+
+/**
+ * wrk in its own process (pinned to LOAD_CPU for a pinned run): an unmeasured warm-up run, then
+ * the measured one, continuing through the paths where the warm-up stopped (so a pool of
+ * per-call UserSigs is not sent twice). Complete answers per second, wrk's latency histogram
+ * (microseconds), the server's CPU over the measured run and wrk's own.
+ */
+async function runWrkLoad(target: ServerUnderTest, spec: LoadSpec): Promise<LoadResult> {
+  const n = runs++;
+  let pathsFile: string | undefined;
+  if (typeof spec.path !== 'string') {
+    pathsFile = join(spec.workDir, `load-${n}.paths`);
+    writeFileSync(pathsFile, `${spec.path.join('\n')}\n`);
+    if (spec.warmEachPath) await primePaths(target.url, spec.path, spec.connections);
+  }
+  const cpu = spec.placement === 'pinned' ? LOAD_CPU : undefined;
+  const base = { url: target.url, path: typeof spec.path === 'string' ? spec.path : '', connections: spec.connections, workDir: spec.workDir, ...(cpu !== undefined ? { cpu } : {}) };
+  const script = { minBodyBytes: minBodyBytes(spec.answerBytes), ...(pathsFile ? { pathsFile } : {}) };
+  const warm = spec.warmupS > 0 ? await runWrk({ ...base, seconds: spec.warmupS, script }) : undefined;
+  let serverCpu0 = Number.NaN;
+  const run = await runWrk({ ...base, seconds: spec.durationS, script: { ...script, firstPath: warm?.sent ?? 0 }, onStart: () => (serverCpu0 = target.child.cpuSeconds()) });
+  const serverSeconds = target.child.cpuSeconds() - serverCpu0;
+  const complete = run.responses - run.short - run.non2xx;
+  const sent = (warm?.sent ?? 0) + run.sent;
+  return {
+    label: spec.label,
+    server: spec.server,
+    placement: spec.placement,
+    generator: 'wrk',
+    appsInStore: spec.appsInStore,
+    appsCalled: spec.appsCalled,
+    userSig: spec.userSig,
+    connections: spec.connections,
+    durationS: run.seconds,
+    requests: complete,
+    rps: complete / run.seconds,
+    meanMs: run.meanUs / 1000,
+    p50Ms: run.p50Us / 1000,
+    p99Ms: run.p99Us / 1000,
+    maxMs: run.maxUs / 1000,
+    shortAnswers: run.short,
+    non2xx: run.non2xx,
+    errors: run.errors,
+    answerBytes: spec.answerBytes,
+    serverCores: serverSeconds / run.seconds,
+    clientCores: run.cpuSeconds / run.seconds,
+    ...(pathsFile && spec.userSig === 'per call' ? { userSigs: { sent, distinct: Math.min(sent, run.distinct) } } : {}),
+  };
+}
 
 /**
  * One autocannon run on loopback from a separate load-generator process (load-child.ts), after a
  * discarded warm-up of the same requests: complete answers per second and their latency, and the
  * CPU each side used. The body is `{}`, the default 30-day, 32-field answer.
  */
-export async function runLoad(target: ServerUnderTest, spec: LoadSpec): Promise<LoadResult> {
+async function runAutocannonLoad(target: ServerUnderTest, spec: LoadSpec): Promise<LoadResult> {
   const n = runs++;
   const specFile = join(spec.workDir, `load-${n}.json`);
   let pathsFile: string | undefined;
@@ -89,6 +181,7 @@ export async function runLoad(target: ServerUnderTest, spec: LoadSpec): Promise<
     label: spec.label,
     server: spec.server,
     placement: spec.placement,
+    generator: 'autocannon',
     appsInStore: spec.appsInStore,
     appsCalled: spec.appsCalled,
     userSig: spec.userSig,

@@ -13,6 +13,14 @@ export interface AnswerCacheOptions {
   readonly maxEntries?: number;
 }
 
+/**
+ * The cache key of a getappinfo question about one app: its day range and the fields asked (all
+ * when undefined). The route and its fast path (getappinfo-fast-path.ts) both key answers by it.
+ */
+export function answerKey(range: { readonly from: string; readonly to: string }, fields: readonly string[] | undefined): string {
+  return `${range.from}|${range.to}|${fields?.join(',') ?? '*'}`;
+}
+
 interface Entry {
   /** The app object the answer was made for: a renamed app or new baselines is another object. */
   readonly app: App;

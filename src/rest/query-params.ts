@@ -12,17 +12,22 @@ const cache = new WeakMap<FastifyRequest, QueryParams>();
 export function queryParams(request: FastifyRequest): QueryParams {
   let params = cache.get(request);
   if (params === undefined) {
-    const map = new Map<string, string>();
-    for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
-      const key = name.toLowerCase();
-      if (map.has(key)) continue;
-      const first: unknown = Array.isArray(value) ? value[0] : value;
-      if (typeof first === 'string') map.set(key, first);
-    }
-    params = map;
+    params = queryParamsOf((request.query ?? {}) as Record<string, unknown>);
     cache.set(request, params);
   }
   return params;
+}
+
+/** queryParams of a parsed query object (what Fastify's query parser made of the query string). */
+export function queryParamsOf(query: Record<string, unknown>): QueryParams {
+  const map = new Map<string, string>();
+  for (const [name, value] of Object.entries(query)) {
+    const key = name.toLowerCase();
+    if (map.has(key)) continue;
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string') map.set(key, first);
+  }
+  return map;
 }
 
 /**

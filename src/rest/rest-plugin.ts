@@ -3,6 +3,7 @@ import { declaresAuth } from './authenticate.js';
 import { ApiError } from './error-codes.js';
 import { errorResponse } from './error-response.js';
 import { ENVELOPE_CONTENT_TYPE, failureEnvelope } from './envelope.js';
+import { replayPreReadBody } from './pre-read-body.js';
 import { rawBodyParser, releaseBodyBudget, type RawBodyParserOptions } from './raw-body.js';
 import type { RestContext } from './rest-context.js';
 import { REST_ROUTES, type RestRoute } from './routes/index.js';
@@ -32,6 +33,8 @@ export async function restPlugin(fastify: FastifyInstance, options: RestPluginOp
     delete request.raw.headers['content-type'];
     done();
   });
+  // A body the getappinfo fast path read before handing the call over is parsed from its bytes.
+  fastify.addHook('preParsing', replayPreReadBody);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', rawBodyParser(body));
 

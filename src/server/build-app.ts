@@ -11,6 +11,7 @@ import { BodyBudget, DEFAULT_CALLBACK_BODY_BUDGET_BYTES } from '../rest/body-bud
 import { DEFAULT_MAX_BODY_BYTES } from '../rest/raw-body.js';
 import type { RestContext } from '../rest/rest-context.js';
 import { restPlugin } from '../rest/rest-plugin.js';
+import { getAppInfoFastPath, GETAPPINFO_URL } from '../rest/getappinfo-fast-path.js';
 import { AppsRepo } from '../store/apps-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
 import { TokensRepo } from '../tokens/tokens-repo.js';
@@ -130,8 +131,21 @@ export interface AppConfig extends Timeouts {
   readonly maxConnectionsPerClient?: number;
   /** Memory all concurrent callback bodies may hold together; default 64 MiB (60007 beyond). */
   readonly callbackBodyBudgetBytes?: number;
+  /**
+   * Answer getappinfo calls that succeed from the answer cache without Fastify's per-request work
+   * (rest/getappinfo-fast-path.ts; same bytes); default true. Off with request logging or a limit
+   * store without synchronous answers. false sends every request through Fastify.
+   */
+  readonly fastPath?: boolean;
   /** Callbacks one app may have stored and not yet applied; more are answered 60007 (retry later). 0: no limit. Default 100,000. */
   readonly callbackInboxLimit?: number;
+}
+
+const fastPathCounts = new WeakMap<FastifyInstance, number>();
+
+/** getappinfo calls the app answered on its fast path (AppConfig.fastPath) so far: tests prove it ran. */
+export function fastPathAnswers(app: FastifyInstance): number {
+  return fastPathCounts.get(app) ?? 0;
 }
 
 /**
@@ -153,6 +167,8 @@ export function buildApp(config: AppConfig): FastifyInstance {
   });
   const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), alongsideHttp: config.tls.alongsideHttp ?? false } : undefined;
   let secondary: ReturnType<typeof createServerSet>['secondary'];
+  // Set below once the context exists (see getAppInfoFastPath); unset, every request goes to Fastify.
+  let fastPath: ReturnType<typeof getAppInfoFastPath> | undefined;
   const options: FastifyServerOptions & { https?: { cert: Buffer; key: Buffer } } = {
     logger: config.logger
       ? {
@@ -170,7 +186,8 @@ export function buildApp(config: AppConfig): FastifyInstance {
     trustProxy: trusted ?? false,
     clientErrorHandler,
     frameworkErrors: frameworkError,
-    serverFactory: (handler) => {
+    serverFactory: (fastify) => {
+      const handler: typeof fastify = (req, res) => (fastPath ? fastPath(req, res, fastify) : fastify(req, res));
       const set = createServerSet(handler, { timeouts: config, gate, clientErrorHandler, ...(tls ? { tls } : {}) });
       secondary = set.secondary;
       return set.primary;
@@ -239,6 +256,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     retentionDays,
   };
 
+  let observeFastPath: ((seconds: number) => void) | undefined;
   if (registry && config.metrics) {
     registerServerGauges(registry, {
       store: config.store,
@@ -248,11 +266,34 @@ export function buildApp(config: AppConfig): FastifyInstance {
       ...(config.metrics.apps ? { liveApps: { max: config.metrics.apps, apps: appsRepo, stats: ctx.stats, nowMs } } : {}),
     });
     const http = new HttpMetrics(registry);
+    observeFastPath = (seconds) => http.observe(GETAPPINFO_URL, 0, seconds);
     app.addHook('onResponse', (request, reply, done) => {
       http.observe(request.routeOptions.url ?? 'unmatched', request.imstatsErrorCode, reply.elapsedTime / 1000);
       done();
     });
     void app.register(metricsRoute, { registry, ...(config.metrics.allow ? { allow: config.metrics.allow } : {}) });
+  }
+
+  // Cached getappinfo successes skip Fastify's per-request work (rest/getappinfo-fast-path.ts).
+  // Not with request logging (Fastify logs every request), nor with a limit store that answers
+  // only by promise (the fast path must know at once whether it may answer).
+  if (config.fastPath !== false && !config.logger && typeof limitStore.admitNow === 'function') {
+    const lean = getAppInfoFastPath({
+      ctx,
+      maxBodyBytes,
+      ...(trusted ? { trusted } : {}),
+      ...(observeFastPath ? { observe: observeFastPath } : {}),
+      onAnswered: () => fastPathCounts.set(app, (fastPathCounts.get(app) ?? 0) + 1),
+    });
+    app.addHook('onReady', (done) => {
+      fastPath = lean;
+      done();
+    });
+    // From close() on, Fastify answers everything itself (it refuses new requests while closing).
+    app.addHook('preClose', (done) => {
+      fastPath = undefined;
+      done();
+    });
   }
 
   // Distinct counts need per-user detail only within the window; a failed prune retries next hour.

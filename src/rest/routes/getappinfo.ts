@@ -3,6 +3,7 @@ import type { FieldName } from '../../catalog/fields.js';
 import { appToday, dailyReport, defaultWindow, type DayRange, type DayReport } from '../../report/daily-report.js';
 import type { App } from '../../store/apps-repo.js';
 import { addDays } from '../../time/calendar-day.js';
+import { answerKey } from '../answer-cache.js';
 import { callerOf, requireUserSig } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
 import { successEnvelope } from '../envelope.js';
@@ -23,7 +24,7 @@ export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
     const nowMs = ctx.nowMs();
     const range = asked.range ? checkedRange(asked.range, app, nowMs, ctx.retentionDays) : defaultWindow(app, nowMs);
     // The same question about unchanged data gets the same bytes (see AnswerCache).
-    const key = `${range.from}|${range.to}|${asked.fields?.join(',') ?? '*'}`;
+    const key = answerKey(range, asked.fields);
     const fresh = ctx.answers.fresh(app, key, nowMs);
     // A fresh answer is sent synchronously: no promise on the hot path.
     if (fresh) {

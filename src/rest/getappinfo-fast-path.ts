@@ -1,0 +1,155 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import proxyAddr from '@fastify/proxy-addr';
+import { defaultWindow } from '../report/daily-report.js';
+import { answerKey } from './answer-cache.js';
+import { ENVELOPE_CONTENT_TYPE } from './envelope.js';
+import { setPreReadBody } from './pre-read-body.js';
+import { queryParamsOf, userSigParam } from './query-params.js';
+import type { RestContext } from './rest-context.js';
+import { parseGetAppInfoRequest } from './routes/getappinfo-request.js';
+import { sdkAppIdOf } from './sdkappid-param.js';
+
+/** The route the fast path serves, exactly as Fastify routes it (and its frequency bucket: the route URL). */
+export const GETAPPINFO_URL = '/v4/openconfigsvr/getappinfo';
+
+// The very query-string parser Fastify's router (find-my-way) hands Fastify's request.query,
+// resolved through fastify → find-my-way, so both paths read a query string alike.
+const fromRouter = createRequire(createRequire(createRequire(import.meta.url).resolve('fastify')).resolve('find-my-way'));
+const parseQuery = (fromRouter('fast-querystring') as { parse: (query: string) => Record<string, unknown> }).parse;
+
+const EMPTY = Buffer.alloc(0);
+
+export interface GetAppInfoFastPathOptions {
+  readonly ctx: RestContext;
+  /** The largest /v4 body (bodyLimit); larger declared bodies go to Fastify, which refuses them. */
+  readonly maxBodyBytes: number;
+  /** The trusted-proxy test Fastify was given (trustProxy), so the brake sees the same client address. */
+  readonly trusted?: (address: string, hop: number) => boolean;
+  /** Called with each answered call's duration (seconds) when /metrics counts requests. */
+  readonly observe?: (seconds: number) => void;
+  /** Called as each call is answered here (a counter for tests). */
+  readonly onAnswered?: () => void;
+}
+
+/**
+ * The hot route without Fastify's per-request machinery: a getappinfo call that will succeed
+ * from the answer cache — every check passed at once (no promise), the default 30-day window, an
+ * answer fresh in the AnswerCache — is answered here with the same bytes and headers Fastify
+ * sends. Every other call, error or unusual request goes to Fastify (`fallback`), which then runs
+ * the whole route as before: the fast path answers only successes and never answers an error.
+ *
+ * It changes nothing before it knows it answers: the checks it runs are read-only (the brake is
+ * read, not fed; a UserSig that verifies is cached, as Fastify would cache it); only then does it
+ * take the frequency slot, and a refused slot is not counted (FrequencyLimiter), so Fastify
+ * checking again counts the call once. The body is read here when there is one, and replayed to
+ * Fastify's parser on fallback (pre-read-body.ts). Requires a limit store with synchronous answers
+ * (LocalLimitStore): the caller installs it only then.
+ *
+ * Headers that need Fastify go to Fastify unread: a console token (Authorization), any
+ * Accept-Encoding (gzip answers), Content-Encoding or chunked bodies, a body over the limit.
+ */
+export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: IncomingMessage, res: ServerResponse, fallback: RequestListener) => void {
+  const { ctx, maxBodyBytes, trusted, observe, onAnswered } = options;
+  const bucket = `${GETAPPINFO_URL}`;
+  // Fastify's request.ip: the socket's peer, or the nearest untrusted hop behind trusted proxies.
+  const clientOf = trusted
+    ? (req: IncomingMessage) => {
+        const addrs = proxyAddr.all(req, trusted);
+        return addrs[addrs.length - 1];
+      }
+    : (req: IncomingMessage) => req.socket.remoteAddress;
+
+  /** The fresh cached answer when this call succeeds with it now, after taking its frequency slot; else undefined. */
+  function answerNow(req: IncomingMessage, body: Buffer): Buffer | undefined {
+    const url = req.url!;
+    const params = queryParamsOf(url.length > GETAPPINFO_URL.length + 1 ? parseQuery(url.slice(GETAPPINFO_URL.length + 1)) : {});
+    const rawId = params.get('sdkappid')?.trim();
+    const token = userSigParam(params);
+    const identifier = params.get('identifier');
+    if (!rawId || !token || identifier === undefined) return undefined;
+    const sdkappid = sdkAppIdOf(rawId);
+    if (sdkappid === undefined) return undefined;
+    const app = ctx.apps.getNow(sdkappid);
+    if (app instanceof Promise) {
+      // Fastify asks again (the load is shared); a failure is its to answer, not an unhandled rejection here.
+      app.catch(() => {});
+      return undefined;
+    }
+    if (app === undefined || app.secretKey === null || !app.enabled || !app.admins.includes(identifier)) return undefined;
+    const nowMs = ctx.nowMs();
+    const verifyOptions = { token, sdkappid: app.sdkappid, identifier, key: app.secretKey, nowSeconds: Math.floor(nowMs / 1000) };
+    const braked = ctx.brake.brakedNow({ client: clientOf(req) ?? '', sdkappid: rawId, identifier });
+    if (braked instanceof Promise) {
+      braked.catch(() => {});
+      return undefined;
+    }
+    // A braked caller passes only with this exact UserSig already verified (authenticate.ts).
+    if (braked !== undefined && !ctx.userSigs.holds(verifyOptions)) return undefined;
+    try {
+      ctx.userSigs.verify(verifyOptions);
+    } catch {
+      // Fastify verifies again, feeds the brake and answers the failure.
+      return undefined;
+    }
+    let fields: readonly string[] | undefined;
+    try {
+      const asked = parseGetAppInfoRequest(body);
+      if (asked.range) return undefined;
+      fields = asked.fields;
+    } catch {
+      return undefined;
+    }
+    const answer = ctx.answers.fresh(app, answerKey(defaultWindow(app, nowMs), fields), nowMs);
+    if (answer === undefined) return undefined;
+    // The one step that changes state; a refusal is not counted, and Fastify answers it (60007).
+    return ctx.frequency.takeNow(`${app.sdkappid} ${bucket}`) === true ? answer : undefined;
+  }
+
+  function finish(req: IncomingMessage, res: ServerResponse, body: Buffer, fallback: RequestListener, startedAt: number): void {
+    const answer = answerNow(req, body);
+    if (answer === undefined) {
+      if (body.length > 0) setPreReadBody(req, body);
+      fallback(req, res);
+      return;
+    }
+    // Fastify's headers for this answer, in its order (content-type from the /v4 onSend hook, then content-length).
+    res.writeHead(200, { 'content-type': ENVELOPE_CONTENT_TYPE, 'content-length': String(answer.length) });
+    res.end(answer);
+    onAnswered?.();
+    if (observe) res.once('finish', () => observe((performance.now() - startedAt) / 1000));
+  }
+
+  return (req, res, fallback) => {
+    const url = req.url;
+    const headers = req.headers;
+    if (
+      req.method !== 'POST' ||
+      url === undefined ||
+      !url.startsWith(GETAPPINFO_URL) ||
+      (url.length > GETAPPINFO_URL.length && url.charCodeAt(GETAPPINFO_URL.length) !== 0x3f) || // '?'
+      headers.authorization !== undefined ||
+      headers['accept-encoding'] !== undefined ||
+      headers['content-encoding'] !== undefined ||
+      headers['transfer-encoding'] !== undefined ||
+      headers['x-no-compression'] !== undefined
+    ) {
+      fallback(req, res);
+      return;
+    }
+    const declared = headers['content-length'] === undefined ? 0 : Number(headers['content-length']);
+    if (!(declared <= maxBodyBytes)) {
+      fallback(req, res);
+      return;
+    }
+    const startedAt = observe ? performance.now() : 0;
+    if (declared === 0) {
+      finish(req, res, EMPTY, fallback, startedAt);
+      return;
+    }
+    // Node's parser delivers exactly Content-Length bytes; a client gone mid-body leaves nothing to answer.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => finish(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), fallback, startedAt));
+  };
+}
