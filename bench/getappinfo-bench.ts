@@ -12,7 +12,7 @@ export interface GetAppInfoBenchOptions {
   readonly workDir: string;
   readonly durationS: number;
   readonly warmupS: number;
-  /** autocannon connections (concurrent requests). */
+  /** Load-generator connections (concurrent requests). */
   readonly connections: number;
   /** The server's frequency limit (calls per app per second). */
   readonly rateLimit: number;
@@ -90,7 +90,7 @@ const reusedSig = (app: SeededApp) => makeUserSig({ sdkappid: app.sdkappid, iden
 const appsLabel = (n: number) => `${n.toLocaleString('en-US')} app${n === 1 ? '' : 's'} (calls rotate)`;
 
 /**
- * getappinfo under autocannon load, the server and the load generator each in a child process,
+ * getappinfo under load (wrk, else autocannon: getappinfo-load.ts), the server and the load generator each in a child process,
  * pinned to a core each (and, for comparison, not pinned): against a plain node:http server
  * sending the same bytes the same way, with a UserSig reused or new per call, and across stores
  * of 1 … 10,000 apps.

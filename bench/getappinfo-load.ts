@@ -36,7 +36,7 @@ export interface LoadSpec {
   readonly appsInStore: number;
   readonly appsCalled: number;
   readonly userSig: LoadResult['userSig'];
-  /** One path for every request (autocannon builds the request once), or paths sent in turn. */
+  /** One path for every request (the load generator builds the request once), or paths sent in turn. */
   readonly path: string | readonly string[];
   /** Size of a full answer body: anything under half of it is an error envelope. */
   readonly answerBytes: number;

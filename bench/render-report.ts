@@ -29,6 +29,13 @@ function ingestRow(r: IngestRun, floor?: IngestRun): string[] {
   ];
 }
 
+/** A line on the answers left out of req/s: none, or which rows had which. */
+export function incompleteAnswers(rows: readonly LoadResult[]): string {
+  const flagged = rows.filter((r) => r.shortAnswers + r.non2xx + r.errors > 0);
+  if (flagged.length === 0) return 'Every answer counted above was complete: no non-2xx answer, no short (error-envelope) answer, no socket error or timeout in any row.';
+  return `Left out of req/s (not complete answers): ${flagged.map((r) => `${r.label}: ${r.shortAnswers} short, ${r.non2xx} non-2xx, ${r.errors} socket errors/timeouts`).join('; ')}.`;
+}
+
 /** The report as Markdown tables (also readable in a terminal): one per part, then the targets. */
 export function renderReport(report: BenchReport): string {
   const out: string[] = [];
@@ -44,7 +51,7 @@ export function renderReport(report: BenchReport): string {
     const u = g.unpinned;
     out.push(
       '',
-      `getappinfo: full 30-day, 32-field answer (${formatCount(r.answerBytes)} bytes), autocannon in its own process on loopback, ${r.connections} connections, ${formatSeconds(r.durationS)} per row; pinned = server on core 0, load generator on core 1 (taskset); "vs plain" against the plain server placed the same way; CPU in cores`,
+      `getappinfo: full 30-day, 32-field answer (${formatCount(r.answerBytes)} bytes), ${r.generator === 'wrk' ? 'wrk (1 thread)' : 'autocannon (client-bound: it saturates its core near 10,000 req/s)'} in its own process on loopback, ${r.connections} connections, ${formatSeconds(r.durationS)} per row, Node ${m.node}; pinned = server on core 0 (taskset -c 0), load generator on core 1 (taskset -c 1); "vs plain" against the plain node:http server placed the same way; CPU in cores`,
       formatTable(
         [{ header: 'case' }, { header: 'req/s', align: 'right' }, { header: 'vs plain', align: 'right' }, { header: 'p50', align: 'right' }, { header: 'p99', align: 'right' }, { header: 'server CPU', align: 'right' }, { header: 'server CPU/answer', align: 'right' }, { header: 'client CPU', align: 'right' }],
         [
@@ -57,6 +64,7 @@ export function renderReport(report: BenchReport): string {
           loadRow(u.reused, u.plain.rps),
         ],
       ),
+      incompleteAnswers([g.plain, g.reused, g.perCall, g.thousandApps, g.uncached, u.plain, u.reused]),
     );
   }
 

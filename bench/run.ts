@@ -9,6 +9,7 @@ import type { BenchReport, IngestRun, ScaleIngestRow } from './bench-report.js';
 import { checkTargets } from './check-targets.js';
 import { extrapolateRate } from './extrapolate-rate.js';
 import { benchGetAppInfo } from './getappinfo-bench.js';
+import { LOAD_GENERATOR } from './getappinfo-load.js';
 import { benchGetStats, getStatsTargets } from './getstats-bench.js';
 import { runIngest, writeEventsFile } from './ingest-bench.js';
 import { renderReport } from './render-report.js';
@@ -47,7 +48,7 @@ const plan = args.quick
 const ESTIMATED_EVENTS = 100_000_000;
 const SCALE_APPS = [1, 100, 10_000];
 const notes: string[] = [
-  `${cpus().length} CPU cores. getappinfo: the server and the load generator (autocannon) each run in a child process of their own; "pinned" rows put the server on core 0 and the load generator on core 1 with taskset -c, so each has exactly one core and the server's GC and libuv threads cannot borrow the other; "unpinned" rows let the scheduler place both. Ingestion runs alone in a child process, not pinned.`,
+  `${cpus().length} CPU cores, Node ${process.versions.node}. Ingestion runs alone in a child process, not pinned.`,
 ];
 
 let report: BenchReport | undefined;
@@ -57,8 +58,11 @@ try {
 
   if (wants('getappinfo') || wants('scale')) {
     notes.push(
+      `getappinfo load generator: ${LOAD_GENERATOR.description}; ${GETAPPINFO_CONNECTIONS} keep-alive connections, each row an unmeasured warm-up run and then the measured run. The server and the load generator each run in a process of their own on loopback; "pinned" rows put the server on core 0 (taskset -c 0) and the load generator on core 1 (taskset -c 1), so each has exactly one core and the server's GC and libuv threads cannot borrow the other's; "unpinned" rows let the scheduler place both (the server may then use some of the second core, so they are not like for like with the pinned plain server).`,
       `The server's frequency limit was raised to ${BENCH_RATE_LIMIT.toLocaleString('en-US')} calls/s per app (buildApp rateLimit; Tencent's and the default is 200/s), so the load measures the work, not 60007 refusals.`,
-      'Latency is measured per response in the load generator (sub-millisecond; autocannon\'s own histogram rounds to whole ms); only complete answers count, an HTTP 200 error envelope would be counted as short.',
+      LOAD_GENERATOR.name === 'wrk'
+        ? "Latency is wrk's histogram over every response of the measured run (microsecond resolution, from the request's write to the answer's last byte). Only complete answers count in req/s: wrk's Lua response() hook counts every non-2xx answer and every HTTP 200 whose body is under half the full answer (an error envelope such as 60007) apart, and the table flags any."
+        : "Latency is measured per response in the load generator (sub-millisecond; autocannon's own histogram rounds to whole ms); only complete answers count, an HTTP 200 error envelope would be counted as short.",
     );
     const g = await benchGetAppInfo({
       workDir,
@@ -74,7 +78,7 @@ try {
     if (g.main) {
       parts.getappinfo = { rateLimit: BENCH_RATE_LIMIT, ...g.main };
       notes.push(
-        'The "new UserSig per call" row sends UserSigs signed beforehand (a pool, so signing costs the client nothing during the run); autocannon builds each of those requests anew (setupRequest), as it does for the rows rotating over apps. The answer cache keeps 2,000 answers, so with 10,000 apps rotating nearly every call computes its answer: that row is the uncached path. Rows rotating over apps first call every app once (before the timed warm-up), so they measure the steady state — each app\'s UserSig verified and its app read once, as when 10,000 apps call all day — however slowly a loaded machine gets through the first round.',
+        `The "new UserSig per call" row sends UserSigs signed beforehand (a pool, so signing costs the client nothing during the run; the measured run continues through the pool where the warm-up stopped, so none is sent twice unless the pool wraps); ${LOAD_GENERATOR.name === 'wrk' ? "wrk's script builds every request of the pool once before the run and sends them in turn" : 'autocannon builds each of those requests anew (setupRequest)'}, as for the rows rotating over apps. The cached rows are served by imstats' getappinfo fast path (src/rest/getappinfo-fast-path.ts: a cached success answered without Fastify's per-request work, same bytes; everything else goes through Fastify). The answer cache keeps 2,000 answers, so with 10,000 apps rotating nearly every call computes its answer: that row is the uncached path. Rows rotating over apps first call every app once (before the timed warm-up), so they measure the steady state — each app's UserSig verified and its app read once, as when 10,000 apps call all day — however slowly a loaded machine gets through the first round.`,
       );
       const u = g.main.perCall.userSigs;
       if (u && u.sent > u.distinct) notes.push(`The UserSig pool wrapped: ${u.sent} sent, ${u.distinct} distinct.`);
