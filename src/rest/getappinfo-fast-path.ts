@@ -2,10 +2,11 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { createRequire } from 'node:module';
 import proxyAddr from '@fastify/proxy-addr';
 import { defaultWindow } from '../report/daily-report.js';
+import type { App } from '../store/apps-repo.js';
 import { answerKey } from './answer-cache.js';
 import { ENVELOPE_CONTENT_TYPE } from './envelope.js';
 import { setPreReadBody } from './pre-read-body.js';
-import { queryParamsOf, userSigParam } from './query-params.js';
+import { queryParamsOf, userSigParam, type QueryParams } from './query-params.js';
 import type { RestContext } from './rest-context.js';
 import { parseGetAppInfoRequest } from './routes/getappinfo-request.js';
 import { sdkAppIdOf } from './sdkappid-param.js';
@@ -19,6 +20,9 @@ const fromRouter = createRequire(createRequire(createRequire(import.meta.url).re
 const parseQuery = (fromRouter('fast-querystring') as { parse: (query: string) => Record<string, unknown> }).parse;
 
 const EMPTY = Buffer.alloc(0);
+
+/** Query strings whose parameters are kept (queryParamsOf of the same string is always the same map). */
+const QUERY_MEMO_ENTRIES = 1024;
 
 export interface GetAppInfoFastPathOptions {
   readonly ctx: RestContext;
@@ -60,10 +64,34 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
       }
     : (req: IncomingMessage) => req.socket.remoteAddress;
 
+  // A client reusing its UserSig sends the same query string on every call: its parameters are
+  // parsed once. Bounded (emptied when full), and a pure function of the string, so never stale.
+  const queries = new Map<string, QueryParams>();
+  const paramsOf = (url: string): QueryParams => {
+    let params = queries.get(url);
+    if (params === undefined) {
+      params = queryParamsOf(url.length > GETAPPINFO_URL.length + 1 ? parseQuery(url.slice(GETAPPINFO_URL.length + 1)) : {});
+      if (queries.size >= QUERY_MEMO_ENTRIES) queries.clear();
+      queries.set(url, params);
+    }
+    return params;
+  };
+  // The default window's answer key per app, for the current whole second: a day starts on a
+  // whole second in every zone, so within one second the window cannot change.
+  const windows = new WeakMap<App, { second: number; key: string }>();
+  const defaultKeyOf = (app: App, nowMs: number): string => {
+    const second = Math.floor(nowMs / 1000);
+    let w = windows.get(app);
+    if (w?.second !== second) {
+      w = { second, key: answerKey(defaultWindow(app, nowMs), undefined) };
+      windows.set(app, w);
+    }
+    return w.key;
+  };
+
   /** The fresh cached answer when this call succeeds with it now, after taking its frequency slot; else undefined. */
   function answerNow(req: IncomingMessage, body: Buffer): Buffer | undefined {
-    const url = req.url!;
-    const params = queryParamsOf(url.length > GETAPPINFO_URL.length + 1 ? parseQuery(url.slice(GETAPPINFO_URL.length + 1)) : {});
+    const params = paramsOf(req.url!);
     const rawId = params.get('sdkappid')?.trim();
     const token = userSigParam(params);
     const identifier = params.get('identifier');
@@ -100,7 +128,8 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
     } catch {
       return undefined;
     }
-    const answer = ctx.answers.fresh(app, answerKey(defaultWindow(app, nowMs), fields), nowMs);
+    const key = fields === undefined ? defaultKeyOf(app, nowMs) : answerKey(defaultWindow(app, nowMs), fields);
+    const answer = ctx.answers.fresh(app, key, nowMs);
     if (answer === undefined) return undefined;
     // The one step that changes state; a refusal is not counted, and Fastify answers it (60007).
     return ctx.frequency.takeNow(`${app.sdkappid} ${bucket}`) === true ? answer : undefined;
