@@ -58,6 +58,11 @@ export class AnswerCache {
     return entry?.app === app && nowMs - entry.checkedAt < this.#ttlMs ? entry.body : undefined;
   }
 
+  /** Whether an answer is held for this very app object, checked recently or not (current() may then serve it). */
+  holds(app: App, key: string): boolean {
+    return this.#entries.peek(`${app.sdkappid}|${key}`)?.app === app;
+  }
+
   /** An answer made at `version` (the app's current data version), marked as checked now. */
   current(app: App, key: string, version: number, nowMs: number): Buffer | undefined {
     const entry = this.#entries.get(`${app.sdkappid}|${key}`);

@@ -148,3 +148,47 @@ describe('getappinfo fast path: limits and brake count the same calls', () => {
     assert.equal(fastPathAnswers(h.app), 3);
   });
 });
+
+describe('getappinfo fast path: answers checked against the data version', () => {
+  let h: RestHarness;
+  let plain: FastifyInstance;
+  before(async () => {
+    // TTL 0: every call checks the app's data version before a held answer is served.
+    h = await openRestHarness('sqlite', { answerCacheTtlMs: 0 });
+    await h.seedDay(addDays(TODAY, -1), { LoginTimes: 11 });
+    plain = buildApp({ store: h.store, nowMs: h.clock, answerCacheTtlMs: 0, fastPath: false });
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    await plain.listen({ host: '127.0.0.1', port: 0 });
+  });
+  after(async () => {
+    await plain.close();
+    await h.close();
+  });
+
+  test('an unchanged version serves the held answer from the fast path; new data is answered anew, as Fastify answers it', async () => {
+    const s = h.sign();
+    const request = head('POST', `${GETAPPINFO}?sdkappid=${SDKAPPID}&identifier=administrator&usersig=${s}`, {}, '{"RequestField":["LoginTimes"]}');
+    const loginTimes = (raw: Buffer) => {
+      const text = raw.toString('utf8');
+      return (JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { Result: { LoginTimes: string }[] }).Result[0]!.LoginTimes;
+    };
+    const first = await exchange(portOf(h.app), request);
+    assert.equal(fastPathAnswers(h.app), 0);
+    const second = await exchange(portOf(h.app), request);
+    assert.equal(fastPathAnswers(h.app), 1);
+    assert.equal(comparable(second), comparable(first));
+    assert.equal(comparable(second), comparable(await exchange(portOf(plain), request)));
+    assert.equal(loginTimes(second), '11');
+
+    // New data bumps the version: the held answer no longer stands, Fastify computes the new one.
+    await h.seedDay(addDays(TODAY, -2), { LoginTimes: 5 });
+    await h.store.db.updateTable('stats').set({ LoginTimes: 12 }).where('bucket', '=', addDays(TODAY, -1)).execute();
+    await h.store.db.updateTable('app_state').set((eb) => ({ version: eb('version', '+', 1) })).where('sdkappid', '=', SDKAPPID).execute();
+    const third = await exchange(portOf(h.app), request);
+    assert.equal(fastPathAnswers(h.app), 1);
+    assert.equal(loginTimes(third), '12');
+    assert.equal(comparable(third), comparable(await exchange(portOf(plain), request)));
+    await exchange(portOf(h.app), request);
+    assert.equal(fastPathAnswers(h.app), 2);
+  });
+});

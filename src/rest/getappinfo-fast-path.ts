@@ -21,6 +21,12 @@ const parseQuery = (fromRouter('fast-querystring') as { parse: (query: string) =
 
 const EMPTY = Buffer.alloc(0);
 
+/** A call that passed every check, whose answer is held but due for a data-version check. */
+interface Held {
+  readonly app: App;
+  readonly key: string;
+}
+
 /** Query strings whose parameters are kept (queryParamsOf of the same string is always the same map). */
 const QUERY_MEMO_ENTRIES = 1024;
 
@@ -89,8 +95,12 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
     return w.key;
   };
 
-  /** The fresh cached answer when this call succeeds with it now, after taking its frequency slot; else undefined. */
-  function answerNow(req: IncomingMessage, body: Buffer): Buffer | undefined {
+  /**
+   * What this call gets: the fresh cached answer (its frequency slot taken); `check` when every
+   * check passed and an answer is held that must first be checked against the app's data version;
+   * undefined when Fastify must answer it.
+   */
+  function answerNow(req: IncomingMessage, body: Buffer): Buffer | Held | undefined {
     const params = paramsOf(req.url!);
     const rawId = params.get('sdkappid')?.trim();
     const token = userSigParam(params);
@@ -130,23 +140,40 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
     }
     const key = fields === undefined ? defaultKeyOf(app, nowMs) : answerKey(defaultWindow(app, nowMs), fields);
     const answer = ctx.answers.fresh(app, key, nowMs);
-    if (answer === undefined) return undefined;
-    // The one step that changes state; a refusal is not counted, and Fastify answers it (60007).
-    return ctx.frequency.takeNow(`${app.sdkappid} ${bucket}`) === true ? answer : undefined;
+    if (answer === undefined) return ctx.answers.holds(app, key) ? { app, key } : undefined;
+    return admitted(app) ? answer : undefined;
   }
 
-  function finish(req: IncomingMessage, res: ServerResponse, body: Buffer, fallback: RequestListener, startedAt: number): void {
-    const answer = answerNow(req, body);
-    if (answer === undefined) {
-      if (body.length > 0) setPreReadBody(req, body);
-      fallback(req, res);
-      return;
-    }
+  // The one step that changes state; a refusal is not counted, and Fastify answers it (60007).
+  const admitted = (app: App) => ctx.frequency.takeNow(`${app.sdkappid} ${bucket}`) === true;
+
+  const send = (res: ServerResponse, answer: Buffer, startedAt: number) => {
     // Fastify's headers for this answer, in its order (content-type from the /v4 onSend hook, then content-length).
     res.writeHead(200, { 'content-type': ENVELOPE_CONTENT_TYPE, 'content-length': String(answer.length) });
     res.end(answer);
     onAnswered?.();
     if (observe) res.once('finish', () => observe((performance.now() - startedAt) / 1000));
+  };
+
+  function finish(req: IncomingMessage, res: ServerResponse, body: Buffer, fallback: RequestListener, startedAt: number): void {
+    const handOver = () => {
+      if (body.length > 0) setPreReadBody(req, body);
+      fallback(req, res);
+    };
+    const answer = answerNow(req, body);
+    if (answer === undefined) return handOver();
+    if (Buffer.isBuffer(answer)) return send(res, answer, startedAt);
+    // Held but not checked within the answer cache's TTL: the route would read the app's data
+    // version and serve the answer if it still stands; so does this, without Fastify. A changed
+    // version, a refused slot or a failed read goes to Fastify, which answers it whole.
+    ctx.stats.dataVersion(answer.app.sdkappid).then(
+      (version) => {
+        const current = ctx.answers.current(answer.app, answer.key, version, ctx.nowMs());
+        if (current !== undefined && admitted(answer.app)) send(res, current, startedAt);
+        else handOver();
+      },
+      () => handOver(),
+    );
   }
 
   return (req, res, fallback) => {
