@@ -8,6 +8,7 @@ import { extrapolateRate } from './extrapolate-rate.js';
 import { formatCount, formatMB, formatMs, formatRatio, formatTable } from './format-table.js';
 import { LatencyRecorder, median, percentile } from './latency-stats.js';
 import { sourceOf, summarizeProfile } from './profile-summary.js';
+import { BYTES_TOLERANCE, shortByBytes } from './getappinfo-load.js';
 import { BENCH_BEGIN, BENCH_END, replaceBenchSection } from './readme-section.js';
 
 test('percentile is nearest-rank: the smallest value with p% of values at or below it', () => {
@@ -153,4 +154,18 @@ test('the README bench section is replaced between its markers only, and a READM
   assert.equal(replaceBenchSection(out, '| new |'), out);
   assert.throws(() => replaceBenchSection('# no markers', 'x'), /no .* section/);
   assert.throws(() => replaceBenchSection(`${BENCH_END}\n${BENCH_BEGIN}`, 'x'), /no .* section/);
+});
+
+test('short answers of a measured wrk run, from its bytes against the warm-up bytes per answer', () => {
+  // 1,000 answers of 25,000 bytes: all complete, or more bytes (a partly read answer at the stop).
+  assert.equal(shortByBytes({ responses: 1000, bytes: 25_000_000 }, 25_000), 0);
+  assert.equal(shortByBytes({ responses: 1000, bytes: 25_010_000 }, 25_000), 0);
+  // Sizes that vary a little between apps stay within the tolerance.
+  assert.equal(shortByBytes({ responses: 1000, bytes: 25_000_000 * (1 - BYTES_TOLERANCE) }, 25_000), 0);
+  // 10 answers of 200 bytes instead of 25,000: charged at half an answer each, never fewer than 10.
+  const ten = shortByBytes({ responses: 1000, bytes: 990 * 25_000 + 10 * 200 }, 25_000);
+  assert.ok(ten >= 10 && ten <= 20, String(ten));
+  // Answers just under half size are the fewest bytes missing per short answer: still all counted.
+  assert.equal(shortByBytes({ responses: 1000, bytes: 900 * 25_000 + 100 * 12_499 }, 25_000), 101);
+  assert.equal(shortByBytes({ responses: 1000, bytes: 1000 * 200 }, 25_000), 1000);
 });

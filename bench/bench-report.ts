@@ -32,6 +32,11 @@ export interface LoadResult {
   /** CPU used, in cores (1 = one core busy all the time). */
   readonly serverCores: number;
   readonly clientCores: number;
+  /**
+   * wrk only: the warm-up run, whose every answer was checked one by one (status, body size); the
+   * measured run is then checked by its status errors and byte count (short answers estimated).
+   */
+  readonly sample?: { readonly answers: number; readonly short: number; readonly non2xx: number; readonly errors: number };
   /** UserSigs sent (warm-up included) and how many were distinct, for the per-call case. */
   readonly userSigs?: { readonly sent: number; readonly distinct: number };
 }

@@ -62,7 +62,7 @@ export interface LoadGenerator {
 
 const wrk = process.env.IMSTATS_BENCH_LOAD === 'autocannon' ? undefined : findWrk();
 export const LOAD_GENERATOR: LoadGenerator = wrk
-  ? { name: 'wrk', description: `${wrk.version.split(' Copyright')[0]!}, ${WRK_THREADS} thread, a Lua script (bench/wrk-script.ts) counting only complete answers` }
+  ? { name: 'wrk', description: `${wrk.version.split(' Copyright')[0]!}, ${WRK_THREADS} thread, a Lua script (bench/wrk-script.ts) rotating over paths and checking answers` }
   : { name: 'autocannon', description: 'autocannon (wrk not found on the PATH): client-bound, about a core for 10,000 req/s of these answers, so fast servers all look alike' };
 
 let runs = 0;
@@ -94,10 +94,32 @@ export function runLoad(target: ServerUnderTest, spec: LoadSpec): Promise<LoadRe
 }
 
 /**
- * wrk in its own process (pinned to LOAD_CPU for a pinned run): an unmeasured warm-up run, then
- * the measured one, continuing through the paths where the warm-up stopped (so a pool of
- * per-call UserSigs is not sent twice). Complete answers per second, wrk's latency histogram
- * (microseconds), the server's CPU over the measured run and wrk's own.
+ * Share by which the measured run's bytes per answer may fall short of the warm-up's before
+ * answers are counted as short: rows rotating over apps mix answers of slightly different sizes.
+ */
+export const BYTES_TOLERANCE = 0.002;
+
+/**
+ * At most how many answers of a measured run without a response() hook were short, from its byte
+ * count against the warm-up's bytes per answer (every warm-up answer checked complete): a short
+ * answer's body is under half a full one, so each lacks at least about half an answer's bytes,
+ * and the missing bytes are charged at that rate (never fewer short answers than there were).
+ * Within BYTES_TOLERANCE, none.
+ */
+export function shortByBytes(run: { readonly responses: number; readonly bytes: number }, bytesPerAnswer: number): number {
+  const deficit = run.responses * bytesPerAnswer - run.bytes;
+  if (deficit <= BYTES_TOLERANCE * run.responses * bytesPerAnswer) return 0;
+  return Math.min(run.responses, Math.ceil(deficit / (bytesPerAnswer / 2)));
+}
+
+/**
+ * wrk in its own process (pinned to LOAD_CPU for a pinned run): a warm-up run whose every answer
+ * is checked (a Lua response() hook: status and body size), then the measured run, continuing
+ * through the paths where the warm-up stopped (so a pool of per-call UserSigs is not sent twice)
+ * without the hook, which would triple wrk's CPU per answer: its answers are checked by wrk's
+ * count of status errors and by its bytes per answer against the warm-up's (shortByBytes).
+ * Complete answers per second, wrk's latency histogram (microseconds), the server's CPU over the
+ * measured run and wrk's own.
  */
 async function runWrkLoad(target: ServerUnderTest, spec: LoadSpec): Promise<LoadResult> {
   const n = runs++;
@@ -110,12 +132,15 @@ async function runWrkLoad(target: ServerUnderTest, spec: LoadSpec): Promise<Load
   const cpu = spec.placement === 'pinned' ? LOAD_CPU : undefined;
   const base = { url: target.url, path: typeof spec.path === 'string' ? spec.path : '', connections: spec.connections, workDir: spec.workDir, ...(cpu !== undefined ? { cpu } : {}) };
   const script = { minBodyBytes: minBodyBytes(spec.answerBytes), ...(pathsFile ? { pathsFile } : {}) };
-  const warm = spec.warmupS > 0 ? await runWrk({ ...base, seconds: spec.warmupS, script }) : undefined;
+  const warm = await runWrk({ ...base, seconds: Math.max(1, spec.warmupS), script });
+  const warmComplete = warm.responses - warm.short - warm.non2xx;
   let serverCpu0 = Number.NaN;
-  const run = await runWrk({ ...base, seconds: spec.durationS, script: { ...script, firstPath: warm?.sent ?? 0 }, onStart: () => (serverCpu0 = target.child.cpuSeconds()) });
+  const run = await runWrk({ ...base, seconds: spec.durationS, script: { ...script, firstPath: warm.sent }, countEach: false, onStart: () => (serverCpu0 = target.child.cpuSeconds()) });
   const serverSeconds = target.child.cpuSeconds() - serverCpu0;
-  const complete = run.responses - run.short - run.non2xx;
-  const sent = (warm?.sent ?? 0) + run.sent;
+  // With incomplete warm-up answers there is no clean yardstick: every measured answer is suspect.
+  const short = warmComplete === warm.responses && warm.responses > 0 ? shortByBytes(run, warm.bytes / warm.responses) : run.responses - run.statusErrors;
+  const complete = Math.max(0, run.responses - run.statusErrors - short);
+  const sent = warm.sent + run.sent;
   return {
     label: spec.label,
     server: spec.server,
@@ -132,12 +157,13 @@ async function runWrkLoad(target: ServerUnderTest, spec: LoadSpec): Promise<Load
     p50Ms: run.p50Us / 1000,
     p99Ms: run.p99Us / 1000,
     maxMs: run.maxUs / 1000,
-    shortAnswers: run.short,
-    non2xx: run.non2xx,
+    shortAnswers: short,
+    non2xx: run.statusErrors,
     errors: run.errors,
     answerBytes: spec.answerBytes,
     serverCores: serverSeconds / run.seconds,
     clientCores: run.cpuSeconds / run.seconds,
+    sample: { answers: warm.responses, short: warm.short, non2xx: warm.non2xx, errors: warm.errors },
     ...(pathsFile && spec.userSig === 'per call' ? { userSigs: { sent, distinct: Math.min(sent, run.distinct) } } : {}),
   };
 }

@@ -31,9 +31,20 @@ function ingestRow(r: IngestRun, floor?: IngestRun): string[] {
 
 /** A line on the answers left out of req/s: none, or which rows had which. */
 export function incompleteAnswers(rows: readonly LoadResult[]): string {
+  const sampled = rows.filter((r) => r.sample !== undefined);
+  const sample = sampled.length
+    ? ` The warm-up of each row had every answer checked one by one (${formatCount(sampled.reduce((n, r) => n + r.sample!.answers, 0))} answers${
+        sampled.some((r) => r.sample!.short + r.sample!.non2xx + r.sample!.errors > 0)
+          ? `; incomplete: ${sampled
+              .filter((r) => r.sample!.short + r.sample!.non2xx + r.sample!.errors > 0)
+              .map((r) => `${r.label}: ${r.sample!.short} short, ${r.sample!.non2xx} non-2xx, ${r.sample!.errors} socket errors`)
+              .join('; ')}`
+          : ', all complete'
+      }); measured runs are checked by wrk's status errors and their bytes per answer against the warm-up's.`
+    : '';
   const flagged = rows.filter((r) => r.shortAnswers + r.non2xx + r.errors > 0);
-  if (flagged.length === 0) return 'Every answer counted above was complete: no non-2xx answer, no short (error-envelope) answer, no socket error or timeout in any row.';
-  return `Left out of req/s (not complete answers): ${flagged.map((r) => `${r.label}: ${r.shortAnswers} short, ${r.non2xx} non-2xx, ${r.errors} socket errors/timeouts`).join('; ')}.`;
+  if (flagged.length === 0) return `Every answer counted above was complete: no non-2xx answer, no short (error-envelope) answer, no socket error or timeout in any row.${sample}`;
+  return `Left out of req/s (not complete answers): ${flagged.map((r) => `${r.label}: ${r.shortAnswers} short, ${r.non2xx} non-2xx, ${r.errors} socket errors/timeouts`).join('; ')}.${sample}`;
 }
 
 /** The report as Markdown tables (also readable in a terminal): one per part, then the targets. */

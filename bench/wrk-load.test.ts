@@ -62,6 +62,13 @@ test('wrk counts complete, short and non-2xx answers apart and sends the paths i
     const fixed = await runWrk({ url, path: '/short', script: { minBodyBytes: FULL.length / 2 }, seconds: 1, connections: CONNECTIONS, workDir: dir });
     assert.equal(fixed.responses, fixed.short);
     assert.equal(fixed.sent, 0);
+    // Without the response() hook only wrk's own counts remain: status errors and bytes.
+    const errors = await runWrk({ url, path: '/error', script: { minBodyBytes: FULL.length / 2 }, countEach: false, seconds: 1, connections: CONNECTIONS, workDir: dir });
+    assert.ok(errors.responses > 0);
+    assert.deepEqual([errors.statusErrors, errors.short, errors.non2xx], [errors.responses, 0, 0]);
+    const full = await runWrk({ url, path: '/a', script: { minBodyBytes: FULL.length / 2 }, countEach: false, seconds: 1, connections: CONNECTIONS, workDir: dir });
+    assert.ok(full.bytes >= full.responses * FULL.length);
+    assert.equal(full.statusErrors, 0);
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -21,6 +21,8 @@ export interface WrkRunSpec {
   /** The one path of a fixed run (ignored when the script args name a paths file). */
   readonly path: string;
   readonly script: WrkScriptArgs;
+  /** Count short and non-2xx answers one by one (a response() hook; costs wrk CPU); default true. */
+  readonly countEach?: boolean;
   readonly seconds: number;
   readonly connections: number;
   /** Pins wrk to this core with taskset -c; unpinned when undefined. */
@@ -40,7 +42,7 @@ let scripts = 0;
 export function runWrk(spec: WrkRunSpec): Promise<WrkScriptResult> {
   const rotating = spec.script.pathsFile !== undefined;
   const scriptFile = join(spec.workDir, `wrk-${scripts++}.lua`);
-  writeFileSync(scriptFile, wrkScript(rotating));
+  writeFileSync(scriptFile, wrkScript(rotating, spec.countEach ?? true));
   const wrk = ['wrk', '-t', String(WRK_THREADS), '-c', String(spec.connections), '-d', `${Math.max(1, Math.round(spec.seconds))}s`, '--timeout', '10s', '-s', scriptFile, `${spec.url}${rotating ? '/' : spec.path}`, '--', ...wrkScriptArgs(spec.script)];
   const [command, ...args] = spec.cpu === undefined ? wrk : ['taskset', '-c', String(spec.cpu), ...wrk];
   return new Promise((resolve, reject) => {
