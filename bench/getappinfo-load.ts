@@ -63,7 +63,7 @@ export interface LoadGenerator {
 const wrk = process.env.IMSTATS_BENCH_LOAD === 'autocannon' ? undefined : findWrk();
 export const LOAD_GENERATOR: LoadGenerator = wrk
   ? { name: 'wrk', description: `${wrk.version.split(' Copyright')[0]!}, ${WRK_THREADS} thread, a Lua script (bench/wrk-script.ts) rotating over paths and checking answers` }
-  : { name: 'autocannon', description: 'autocannon (wrk not found on the PATH): client-bound, about a core for 10,000 req/s of these answers, so fast servers all look alike' };
+  : { name: 'autocannon', description: `autocannon (${process.env.IMSTATS_BENCH_LOAD === 'autocannon' ? 'IMSTATS_BENCH_LOAD=autocannon' : 'wrk not found on the PATH'}): client-bound, about a core for 10,000 req/s of these answers, so fast servers all look alike` };
 
 let runs = 0;
 

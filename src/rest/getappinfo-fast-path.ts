@@ -44,9 +44,9 @@ export interface GetAppInfoFastPathOptions {
 
 /**
  * The hot route without Fastify's per-request machinery: a getappinfo call that will succeed
- * from the answer cache — every check passed at once (no promise), the default 30-day window, an
- * answer fresh in the AnswerCache — is answered here with the same bytes and headers Fastify
- * sends. Every other call, error or unusual request goes to Fastify (`fallback`), which then runs
+ * from the answer cache — every check passed at once (no promise), the default 30-day window (any
+ * RequestField), an answer in the AnswerCache that is fresh or still matches the app's data
+ * version — is answered here with the same bytes and headers Fastify sends. Every other call, error or unusual request goes to Fastify (`fallback`), which then runs
  * the whole route as before: the fast path answers only successes and never answers an error.
  *
  * It changes nothing before it knows it answers: the checks it runs are read-only (the brake is
@@ -61,7 +61,6 @@ export interface GetAppInfoFastPathOptions {
  */
 export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: IncomingMessage, res: ServerResponse, fallback: RequestListener) => void {
   const { ctx, maxBodyBytes, trusted, observe, onAnswered } = options;
-  const bucket = `${GETAPPINFO_URL}`;
   // Fastify's request.ip: the socket's peer, or the nearest untrusted hop behind trusted proxies.
   const clientOf = trusted
     ? (req: IncomingMessage) => {
@@ -96,7 +95,7 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
   };
 
   /**
-   * What this call gets: the fresh cached answer (its frequency slot taken); `check` when every
+   * What this call gets: the fresh cached answer (its frequency slot taken); a Held when every
    * check passed and an answer is held that must first be checked against the app's data version;
    * undefined when Fastify must answer it.
    */
@@ -145,7 +144,7 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
   }
 
   // The one step that changes state; a refusal is not counted, and Fastify answers it (60007).
-  const admitted = (app: App) => ctx.frequency.takeNow(`${app.sdkappid} ${bucket}`) === true;
+  const admitted = (app: App) => ctx.frequency.takeNow(`${app.sdkappid} ${GETAPPINFO_URL}`) === true;
 
   const send = (res: ServerResponse, answer: Buffer, startedAt: number) => {
     // Fastify's headers for this answer, in its order (content-type from the /v4 onSend hook, then content-length).
