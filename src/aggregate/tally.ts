@@ -89,7 +89,30 @@ export class Tally {
   buckets(): BucketTally[] {
     return [...this.#buckets.values()];
   }
+
+  /**
+   * Adds what another tally of the same batch counted in bucket `key` (ingestStream's worker
+   * thread tallies the stateless part; see prepared-batch.ts): sums add, members unite.
+   */
+  absorb(key: BucketKey, adds: BucketTally['adds'], members: Partial<Record<SetName, Iterable<string>>>): void {
+    const b = this.#bucket(key.grain, key.bucket, key.dim);
+    for (const f of ADDED_FIELDS) {
+      const n = adds[f];
+      if (n) b.adds[f] = (b.adds[f] ?? 0) + n;
+    }
+    for (const set of SET_NAMES) {
+      const list = members[set];
+      if (!list) continue;
+      const into = (b.members[set] ??= new Set());
+      for (const m of list) into.add(m);
+    }
+  }
 }
+
+/** The fields a bucket's `adds` may hold, in a fixed order (the worker's encoding uses it). */
+export const ADDED_FIELDS: ReadonlyArray<keyof BucketTally['adds']> = [...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS];
+/** The sets a bucket's `members` may hold, in a fixed order. */
+export const SET_NAMES: readonly SetName[] = [...DISTINCT_FIELDS, COHORT_SET];
 
 /** A function returning a new object with each of `names` undefined: copies of one template, so every bucket has one shape. */
 function emptyRecord<T>(names: readonly string[]): () => T {
@@ -97,6 +120,6 @@ function emptyRecord<T>(names: readonly string[]): () => T {
   return () => ({ ...template });
 }
 
-const emptyAdds = emptyRecord<BucketTally['adds']>([...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS]);
+const emptyAdds = emptyRecord<BucketTally['adds']>(ADDED_FIELDS);
 const emptyPeaks = emptyRecord<BucketTally['peaks']>(PEAK_FIELDS);
-const emptyMembers = emptyRecord<BucketTally['members']>([...DISTINCT_FIELDS, COHORT_SET]);
+const emptyMembers = emptyRecord<BucketTally['members']>(SET_NAMES);
