@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { byApp } from '../aggregate/apply-batch.js';
 import { statefulEvents, tallyStateless } from '../aggregate/reduce-app-batch.js';
 import { Tally } from '../aggregate/tally.js';
@@ -5,7 +6,6 @@ import type { ImEvent, Rejection } from '../events/event.js';
 import { parseNdjsonLines } from '../events/parse-ndjson.js';
 import { dayOfZone, type DayOf } from '../time/day-of.js';
 import { validated } from './ingestor.js';
-import { ndjsonBatchKey } from './ndjson-batch-key.js';
 import { encodeApp, type PreparedBatch } from './prepared-batch.js';
 
 export interface BatchPreparerOptions {
@@ -22,6 +22,8 @@ export interface BatchPreparerOptions {
 export interface LineBatch {
   readonly firstLine: number;
   readonly lines: readonly string[];
+  /** The batch id's key: ndjsonBatchKey(lines, firstLine).key. */
+  readonly key: string;
 }
 
 /**
@@ -36,18 +38,41 @@ export class BatchPreparer {
   readonly #zones = new Map<number, DayOf | undefined>();
   #lines: string[] = [];
   #firstLine = 1;
+  /** The hash of the current batch's lines joined by \n (ndjsonBatchKey), and how many spans it was given. */
+  #hash = createHash('sha256');
+  #hashedSpans = 0;
 
   constructor(options: BatchPreparerOptions) {
     this.#options = options;
   }
 
-  /** Adds lines in input order; returns the batches they complete. */
-  add(lines: readonly string[]): LineBatch[] {
+  /**
+   * Adds lines in input order; returns the batches they complete. `text`, when given, holds the
+   * lines from its start, each followed by \n (LineSplitter.push): spans of it are hashed whole.
+   */
+  add(lines: readonly string[], text?: string): LineBatch[] {
     const out: LineBatch[] = [];
-    for (const line of lines) {
+    // The span of `lines` (and of `text`) not hashed yet.
+    let spanStart = 0;
+    let spanOffset = 0;
+    let offset = 0;
+    const hashSpan = (end: number) => {
+      if (end <= spanStart) return;
+      if (this.#hashedSpans++ > 0) this.#hash.update('\n');
+      this.#hash.update(text !== undefined ? text.slice(spanOffset, offset - 1) : lines.slice(spanStart, end).join('\n'));
+    };
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
       this.#lines.push(line);
-      if (this.#lines.length >= this.#options.batchLines) out.push(this.#cut());
+      offset += line.length + 1;
+      if (this.#lines.length >= this.#options.batchLines) {
+        hashSpan(i + 1);
+        spanStart = i + 1;
+        spanOffset = offset;
+        out.push(this.#cut());
+      }
     }
+    hashSpan(lines.length);
     return out;
   }
 
@@ -56,10 +81,13 @@ export class BatchPreparer {
     return this.#lines.length > 0 ? this.#cut() : undefined;
   }
 
+  /** The batch of the lines added since the last cut; its key is ndjsonBatchKey's, hashed as the lines came. */
   #cut(): LineBatch {
-    const batch = { firstLine: this.#firstLine, lines: this.#lines };
+    const batch = { firstLine: this.#firstLine, lines: this.#lines, key: `${this.#firstLine}:${this.#hash.digest('base64url')}` };
     this.#firstLine += this.#lines.length;
     this.#lines = [];
+    this.#hash = createHash('sha256');
+    this.#hashedSpans = 0;
     return batch;
   }
 
@@ -73,8 +101,7 @@ export class BatchPreparer {
 
   /** Parses, validates and tallies one batch, validating against `nowMs`. */
   async prepare(batch: LineBatch, nowMs: number): Promise<PreparedBatch> {
-    const { lines, firstLine } = batch;
-    const key = ndjsonBatchKey(lines, firstLine).key;
+    const { lines, firstLine, key } = batch;
     const parsed = parseNdjsonLines(lines, firstLine);
     const ctx = { nowMs, retentionDays: this.#options.retentionDays, defaultSdkappid: this.#options.sdkappid };
     const rejections: Rejection[] = parsed.rejections;

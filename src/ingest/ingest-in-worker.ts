@@ -6,8 +6,11 @@ import type { ToMain, ToWorker, WorkerSetup } from './ingest-worker-protocol.js'
 import type { PreparedBatch } from './prepared-batch.js';
 import { StreamSourceError, type StreamIngestOptions, type StreamSummary } from './stream-summary.js';
 
-/** Input bytes handed to the worker and not yet split: the reader waits past this. */
-const MAX_BYTES_IN_FLIGHT = 4 << 20;
+/**
+ * Input bytes handed to the worker and not yet split: the reader waits past this. A few batches'
+ * worth (~110 bytes a line), since this thread reads nothing while it commits a batch.
+ */
+const MAX_BYTES_IN_FLIGHT = 16 << 20;
 /** Prepared batches waiting to be applied: the worker waits past this (one applying, one ready). */
 const MAX_BATCHES_AHEAD = 2;
 

@@ -63,7 +63,8 @@ async function emit(batches: ReturnType<BatchPreparer['add']>, nowMs: number): P
 for (;;) {
   const message = await next();
   if (message.kind === 'chunk') {
-    await emit(preparer.add(splitter.push(message.bytes)), message.nowMs);
+    const { lines, text } = splitter.push(message.bytes);
+    await emit(preparer.add(lines, text), message.nowMs);
     send({ kind: 'consumed', bytes: message.bytes.length });
   } else if (message.kind === 'end' || message.kind === 'abort') {
     // A failed input: the lines ended before it make whole batches; the partial one is dropped.

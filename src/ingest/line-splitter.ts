@@ -12,8 +12,11 @@ export class LineSplitter {
   /** The text after the last line ending (a trailing \r waits for a possible \n). */
   #rest = '';
 
-  /** The lines completed by `bytes`. */
-  push(bytes: Uint8Array): string[] {
+  /**
+   * The lines completed by `bytes`, and when they were all ended by \n the text they were cut
+   * from (each line followed by \n from its start), so a batch can hash a span of it whole.
+   */
+  push(bytes: Uint8Array): { readonly lines: string[]; readonly text?: string } {
     const text = this.#rest + this.#decoder.write(bytes as Buffer);
     const lines: string[] = [];
     let from = 0;
@@ -22,6 +25,8 @@ export class LineSplitter {
         lines.push(text.slice(from, nl));
         from = nl + 1;
       }
+      this.#rest = text.slice(from);
+      return { lines, text };
     } else {
       const ending = /\r\n|\r|\n/g;
       for (let m = ending.exec(text); m; m = ending.exec(text)) {
@@ -32,7 +37,7 @@ export class LineSplitter {
       }
     }
     this.#rest = text.slice(from);
-    return lines;
+    return { lines };
   }
 
   /** The lines that end with the input: the rest split, a last line without an ending included when not empty. */
