@@ -84,8 +84,12 @@ export function statefulEvents(events: readonly ImEvent[], dayOf: DayOf): Statef
  * fields. Adds to `tally`; reads and changes no state.
  */
 export function tallyStateless(events: readonly ImEvent[], tally: Tally, dayOf: DayOf): void {
-  for (const e of events) {
-    const hour = dayOf.hour(e.time);
+  for (const e of events) tallyEvent(e, dayOf.hour(e.time), tally);
+}
+
+/** tallyStateless of one event in `hour` (its dayOf.hour). */
+export function tallyEvent(e: ImEvent, hour: string, tally: Tally): void {
+  {
     switch (e.type) {
       case 'user.login': {
         const dim = platformDim(e.platform);

@@ -87,7 +87,7 @@ test('rejected lines are reported with their line numbers, in order, by the work
   assert.deepEqual({ ...run.summary, bytes: 0 }, { bytes: 0, lines: 7, accepted: 3, alreadyApplied: 0, rejected: 3, batches: 4, skippedBatches: 0 });
 });
 
-test('any batch size and any chunking of the bytes: the same batches, rows, rejections and summary', async () => {
+test('any batch size, chunking of the bytes, line ending, blank or broken line and time order: the same batches, rows, rejections and summary', async () => {
   const base = simulatedLines().slice(0, 400);
   await fc.assert(
     fc.asyncProperty(
@@ -95,8 +95,11 @@ test('any batch size and any chunking of the bytes: the same batches, rows, reje
       fc.constantFrom('\n', '\r\n', '\r'),
       fc.array(fc.integer({ min: 0, max: 60_000 }), { maxLength: 12 }),
       fc.array(fc.integer({ min: 0, max: 399 }), { maxLength: 4 }),
-      async (batchLines, eol, cuts, blanks) => {
+      fc.array(fc.integer({ min: 0, max: 398 }), { maxLength: 3 }),
+      async (batchLines, eol, cuts, blanks, swaps) => {
         const lines = [...base];
+        // Events out of time order (the worker then prepares the batch at once, sorted).
+        for (const at of swaps) [lines[at], lines[at + 1]] = [lines[at + 1]!, lines[at]!];
         for (const at of blanks) lines.splice(at, 0, at % 2 ? '' : '{"broken": ');
         // A multi-byte character, so that some cuts fall inside one.
         lines.push(JSON.stringify({ type: 'user.register', time: NOW - 60_000, sdkappid: APP, user: 'ü€😀' }));

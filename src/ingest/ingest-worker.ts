@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchPreparer } from './batch-preparer.js';
 import { LineSplitter } from './line-splitter.js';
-import { transferables } from './prepared-batch.js';
+import { transferables, type PreparedBatch } from './prepared-batch.js';
 import type { ToMain, ToWorker, WorkerSetup } from './ingest-worker-protocol.js';
 
 const port = parentPort!;
@@ -51,10 +51,9 @@ async function next(): Promise<ToWorker> {
   return inbox.shift()!;
 }
 
-async function emit(batches: ReturnType<BatchPreparer['add']>, nowMs: number): Promise<void> {
-  for (const batch of batches) {
+async function emit(batches: readonly PreparedBatch[]): Promise<void> {
+  for (const prepared of batches) {
     while (ahead >= setup.maxAhead) await new Promise<void>((resolve) => (wakeAhead = resolve));
-    const prepared = await preparer.prepare(batch, nowMs);
     ahead++;
     send({ kind: 'batch', batch: prepared }, transferables(prepared));
   }
@@ -64,14 +63,14 @@ for (;;) {
   const message = await next();
   if (message.kind === 'chunk') {
     const { lines, text } = splitter.push(message.bytes);
-    await emit(preparer.add(lines, text), message.nowMs);
+    await emit(await preparer.add(lines, text, message.nowMs));
     send({ kind: 'consumed', bytes: message.bytes.length });
   } else if (message.kind === 'end' || message.kind === 'abort') {
     // A failed input: the lines ended before it make whole batches; the partial one is dropped.
     const lines = message.kind === 'end' ? splitter.end() : splitter.abort();
-    await emit(preparer.add(lines), message.nowMs);
-    const rest = message.kind === 'end' ? preparer.rest() : undefined;
-    if (rest) await emit([rest], message.nowMs);
+    await emit(await preparer.add(lines, undefined, message.nowMs));
+    const rest = message.kind === 'end' ? await preparer.end() : undefined;
+    if (rest) await emit([rest]);
     send({ kind: 'done' });
     break;
   }

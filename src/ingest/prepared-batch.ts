@@ -68,102 +68,124 @@ export function transferables(batch: PreparedBatch): ArrayBuffer[] {
 
 /** Packs one app's stateless tally and stateful events (see PreparedApp). */
 export function encodeApp(sdkappid: number, tally: Tally, stateful: readonly StatefulInput[]): PreparedApp {
-  const strings: string[] = [];
-  const index = new Map<string, number>();
-  const intern = (s: string): number => {
-    let i = index.get(s);
+  const encoder = new AppEncoder();
+  for (const e of stateful) encoder.addStateful(e);
+  return encoder.finish(sdkappid, tally);
+}
+
+/**
+ * Builds a PreparedApp as the events come (stateful ones packed at once, so their decoded
+ * objects need not live until the batch ends), then the tally at the end.
+ */
+export class AppEncoder {
+  readonly #strings: string[] = [];
+  readonly #index = new Map<string, number>();
+  readonly #types: number[] = [];
+  readonly #times: number[] = [];
+  readonly #a: number[] = [];
+  readonly #b: number[] = [];
+  readonly #n: number[] = [];
+  readonly #groupMembers: number[] = [];
+
+  #intern(s: string): number {
+    let i = this.#index.get(s);
     if (i === undefined) {
-      index.set(s, (i = strings.length));
-      strings.push(s);
+      this.#index.set(s, (i = this.#strings.length));
+      this.#strings.push(s);
     }
     return i;
-  };
-  const buckets = tally.buckets();
-  const bucketKeys = new Int32Array(buckets.length * 3);
-  const adds = new Float64Array(buckets.length * ADDED_FIELDS.length);
-  const sets: number[] = [];
-  let memberCount = 0;
-  buckets.forEach((t, i) => {
-    bucketKeys[i * 3] = intern(t.key.grain);
-    bucketKeys[i * 3 + 1] = intern(t.key.bucket);
-    bucketKeys[i * 3 + 2] = intern(t.key.dim);
-    ADDED_FIELDS.forEach((f, j) => (adds[i * ADDED_FIELDS.length + j] = t.adds[f] ?? 0));
-    SET_NAMES.forEach((set, j) => {
-      const m = t.members[set];
-      if (m?.size) {
-        sets.push(i, j, m.size);
-        memberCount += m.size;
-      }
-    });
-  });
-  const members = new Int32Array(memberCount);
-  let k = 0;
-  for (let s = 0; s < sets.length; s += 3) {
-    for (const m of buckets[sets[s]!]!.members[SET_NAMES[sets[s + 1]!]!]!) members[k++] = intern(m);
   }
 
-  const count = stateful.length;
-  const types = new Uint8Array(count);
-  const times = new Float64Array(count);
-  const a = new Int32Array(count).fill(-1);
-  const b = new Int32Array(count).fill(-1);
-  const n = new Float64Array(count).fill(Number.NaN);
-  const groupMembers: number[] = [];
-  stateful.forEach((e, i) => {
-    types[i] = TYPE_CODE.get(e.type)!;
-    times[i] = e.time;
+  /** Packs the next stateful event (or clock mark), in order. */
+  addStateful(e: StatefulInput): void {
+    let a = -1;
+    let b = -1;
+    let n = Number.NaN;
     switch (e.type) {
       case 'user.login':
       case 'user.logout':
-        a[i] = intern(e.user);
-        b[i] = intern(e.platform);
+        a = this.#intern(e.user);
+        b = this.#intern(e.platform);
         break;
       case 'msg.c2c':
         // Only the ones needsState keeps: delivered, derived from presence, and nothing to tell apart.
         if (e.delivered !== undefined || !e.ok) throw new Error('a msg.c2c with a stated delivery needs no state');
-        a[i] = intern(e.from);
-        b[i] = intern(e.to);
+        a = this.#intern(e.from);
+        b = this.#intern(e.to);
         break;
       case 'msg.group':
-        a[i] = intern(e.from);
-        b[i] = intern(e.group);
-        if (e.delivered !== undefined) n[i] = e.delivered;
+        a = this.#intern(e.from);
+        b = this.#intern(e.group);
+        if (e.delivered !== undefined) n = e.delivered;
         break;
       case 'user.register':
       case 'user.delete':
-        a[i] = intern(e.user);
+        a = this.#intern(e.user);
         break;
       case 'group.create':
-        a[i] = intern(e.group);
-        n[i] = e.members.length;
-        for (const m of e.members) groupMembers.push(intern(m));
+        a = this.#intern(e.group);
+        n = e.members.length;
+        for (const m of e.members) this.#groupMembers.push(this.#intern(m));
         break;
       case 'group.destroy':
-        a[i] = intern(e.group);
+        a = this.#intern(e.group);
         break;
       case 'group.join':
       case 'group.quit':
-        a[i] = intern(e.group);
-        b[i] = intern(e.user);
+        a = this.#intern(e.group);
+        b = this.#intern(e.user);
         break;
       default:
         break;
     }
-  });
-  return {
-    sdkappid,
-    strings,
-    bucketKeys,
-    adds,
-    sets: Int32Array.from(sets),
-    members,
-    types,
-    times,
-    a,
-    b,
-    n,
-    groupMembers: Int32Array.from(groupMembers),
-  };
+    this.#types.push(TYPE_CODE.get(e.type)!);
+    this.#times.push(e.time);
+    this.#a.push(a);
+    this.#b.push(b);
+    this.#n.push(n);
+  }
+
+  /** The app's part, with `tally` (its stateless counts) packed too. */
+  finish(sdkappid: number, tally: Tally): PreparedApp {
+    const intern = (s: string) => this.#intern(s);
+    const buckets = tally.buckets();
+    const bucketKeys = new Int32Array(buckets.length * 3);
+    const adds = new Float64Array(buckets.length * ADDED_FIELDS.length);
+    const sets: number[] = [];
+    let memberCount = 0;
+    buckets.forEach((t, i) => {
+      bucketKeys[i * 3] = intern(t.key.grain);
+      bucketKeys[i * 3 + 1] = intern(t.key.bucket);
+      bucketKeys[i * 3 + 2] = intern(t.key.dim);
+      ADDED_FIELDS.forEach((f, j) => (adds[i * ADDED_FIELDS.length + j] = t.adds[f] ?? 0));
+      SET_NAMES.forEach((set, j) => {
+        const m = t.members[set];
+        if (m?.size) {
+          sets.push(i, j, m.size);
+          memberCount += m.size;
+        }
+      });
+    });
+    const members = new Int32Array(memberCount);
+    let k = 0;
+    for (let s = 0; s < sets.length; s += 3) {
+      for (const m of buckets[sets[s]!]!.members[SET_NAMES[sets[s + 1]!]!]!) members[k++] = intern(m);
+    }
+    return {
+      sdkappid,
+      strings: this.#strings,
+      bucketKeys,
+      adds,
+      sets: Int32Array.from(sets),
+      members,
+      types: Uint8Array.from(this.#types),
+      times: Float64Array.from(this.#times),
+      a: Int32Array.from(this.#a),
+      b: Int32Array.from(this.#b),
+      n: Float64Array.from(this.#n),
+      groupMembers: Int32Array.from(this.#groupMembers),
+    };
+  }
 }
 
 /** A fresh Tally holding the app's stateless tally (a new one per call: a retried transaction starts again). */
