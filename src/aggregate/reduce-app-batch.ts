@@ -89,66 +89,64 @@ export function tallyStateless(events: readonly ImEvent[], tally: Tally, dayOf: 
 
 /** tallyStateless of one event in `hour` (its dayOf.hour). */
 export function tallyEvent(e: ImEvent, hour: string, tally: Tally): void {
-  {
-    switch (e.type) {
-      case 'user.login': {
-        const dim = platformDim(e.platform);
-        tally.add(hour, 'LoginTimes', 1, dim);
-        tally.member(hour, 'LoginUserNum', e.user, dim);
-        tally.member(hour, 'ActiveUserNum', e.user, dim);
-        break;
-      }
-      case 'msg.c2c': {
-        const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
-        // UpMsgNum and DownMsgNum are derived on read from these (catalog DERIVED_SUMS).
-        tally.add(hour, 'C2CUpMsgNum', 1, dim);
-        if (e.delivered !== undefined || !e.ok) {
-          // Stated, or not delivered at all: no presence needed (the derived case is reduceStateful's).
-          tally.add(hour, 'C2CDownMsgNum', e.delivered ?? 0);
-          tally.add(hour, 'C2COfflineMsgNum', e.ok && e.delivered === 0 ? 1 : 0);
-        }
-        tally.member(hour, 'C2CSendMsgUserNum', e.from, dim);
-        tally.member(hour, 'SendMsgUserNum', e.from, dim);
-        tally.member(hour, 'ActiveUserNum', e.from, dim);
-        break;
-      }
-      case 'msg.group': {
-        const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
-        tally.add(hour, 'GroupUpMsgNum', 1, dim);
-        tally.member(hour, 'GroupSendMsgUserNum', e.from, dim);
-        tally.member(hour, 'SendMsgUserNum', e.from, dim);
-        tally.member(hour, 'ActiveUserNum', e.from, dim);
-        tally.member(hour, 'GroupSendMsgGroupNum', e.group);
-        break;
-      }
-      case 'push': {
-        const dim = vendorDim(e.vendor);
-        tally.add(hour, 'PushNum', 1, dim);
-        tally.add(hour, e.chat === 'c2c' ? 'C2CPushNum' : 'GroupPushNum', 1, dim);
-        if (e.vendor === 'apns') {
-          tally.add(hour, e.chat === 'c2c' ? 'C2CAPNSMsgNum' : 'GroupAPNSMsgNum');
-        }
-        break;
-      }
-      case 'friend.add':
-        tally.add(hour, 'ChainIncrease');
-        break;
-      case 'friend.delete':
-        tally.add(hour, 'ChainDecrease');
-        break;
-      case 'group.join':
-        tally.add(hour, 'GroupJoinGroupTimes');
-        break;
-      case 'group.quit':
-        tally.add(hour, 'GroupQuitGroupTimes');
-        break;
-      case 'callback':
-        tally.add(hour, 'CallBackReq');
-        if (e.answered) tally.add(hour, 'CallBackRsp');
-        break;
-      default:
-        break;
+  switch (e.type) {
+    case 'user.login': {
+      const dim = platformDim(e.platform);
+      tally.add(hour, 'LoginTimes', 1, dim);
+      tally.eventMember(hour, 'LoginUserNum', e.user, dim);
+      tally.eventMember(hour, 'ActiveUserNum', e.user, dim);
+      break;
     }
+    case 'msg.c2c': {
+      const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
+      // UpMsgNum and DownMsgNum are derived on read from these (catalog DERIVED_SUMS).
+      tally.add(hour, 'C2CUpMsgNum', 1, dim);
+      if (e.delivered !== undefined || !e.ok) {
+        // Stated, or not delivered at all: no presence needed (the derived case is reduceStateful's).
+        tally.add(hour, 'C2CDownMsgNum', e.delivered ?? 0);
+        tally.add(hour, 'C2COfflineMsgNum', e.ok && e.delivered === 0 ? 1 : 0);
+      }
+      tally.eventMember(hour, 'C2CSendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'SendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'ActiveUserNum', e.from, dim);
+      break;
+    }
+    case 'msg.group': {
+      const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
+      tally.add(hour, 'GroupUpMsgNum', 1, dim);
+      tally.eventMember(hour, 'GroupSendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'SendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'ActiveUserNum', e.from, dim);
+      tally.eventMember(hour, 'GroupSendMsgGroupNum', e.group);
+      break;
+    }
+    case 'push': {
+      const dim = vendorDim(e.vendor);
+      tally.add(hour, 'PushNum', 1, dim);
+      tally.add(hour, e.chat === 'c2c' ? 'C2CPushNum' : 'GroupPushNum', 1, dim);
+      if (e.vendor === 'apns') {
+        tally.add(hour, e.chat === 'c2c' ? 'C2CAPNSMsgNum' : 'GroupAPNSMsgNum');
+      }
+      break;
+    }
+    case 'friend.add':
+      tally.add(hour, 'ChainIncrease');
+      break;
+    case 'friend.delete':
+      tally.add(hour, 'ChainDecrease');
+      break;
+    case 'group.join':
+      tally.add(hour, 'GroupJoinGroupTimes');
+      break;
+    case 'group.quit':
+      tally.add(hour, 'GroupQuitGroupTimes');
+      break;
+    case 'callback':
+      tally.add(hour, 'CallBackReq');
+      if (e.answered) tally.add(hour, 'CallBackRsp');
+      break;
+    default:
+      break;
   }
 }
 

@@ -33,6 +33,8 @@ export class Tally {
   #lastBuckets: BucketTally[] = [];
   /** Every (scope, hour, dim) asked for before: events of several platforms interleave, so one last entry misses often. */
   readonly #seen = new Map<string, BucketTally[]>();
+  /** True while every member came in through a scope-both call (eventMember relies on it). */
+  #onlyBoth = true;
 
   #bucket(grain: string, bucket: string, dim: string): BucketTally {
     const key = { grain, bucket, dim };
@@ -78,7 +80,20 @@ export class Tally {
   }
 
   member(hour: string, field: DistinctField, member: string, dim?: string, scope: Scope = 'both'): void {
+    if (scope !== 'both') this.#onlyBoth = false;
     for (const b of this.#of(hour, dim, scope)) (b.members[field] ??= new Set()).add(member);
+  }
+
+  /**
+   * member() of an event (scope both), skipping the four set additions when the member is in
+   * the hour's set of the dimension already: while every member came in through scope both, it
+   * is then in all four (most senders send more than once an hour).
+   */
+  eventMember(hour: string, field: DistinctField, member: string, dim?: string): void {
+    const buckets = this.#of(hour, dim, 'both');
+    // The last bucket of #of is the finest: the hour of the dimension.
+    if (this.#onlyBoth && buckets[buckets.length - 1]!.members[field]?.has(member)) return;
+    for (const b of buckets) (b.members[field] ??= new Set()).add(member);
   }
 
   /** A member of a day-only, all-platforms set (the registration cohort). */
@@ -95,6 +110,7 @@ export class Tally {
    * thread tallies the stateless part; see prepared-batch.ts): sums add, members unite.
    */
   absorb(key: BucketKey, adds: BucketTally['adds'], members: Partial<Record<SetName, Iterable<string>>>): void {
+    this.#onlyBoth = false;
     const b = this.#bucket(key.grain, key.bucket, key.dim);
     for (const f of ADDED_FIELDS) {
       const n = adds[f];
