@@ -13,6 +13,8 @@ export interface BenchArgs {
   readonly out: string;
   /** Also rewrite the bench tables in this README (between its bench markers); default none. */
   readonly readme?: string;
+  /** Sizes of the ingestion scaling series instead of the plan's (1 M, 10 M, 100 M; --quick 300 k, 1 M). */
+  readonly scaleEvents?: readonly number[];
   readonly help: boolean;
 }
 
@@ -33,6 +35,13 @@ function parts(value: string, previous: ReadonlySet<BenchPart> = new Set()): Set
   return all;
 }
 
+/** `--scale-events 1000000,3000000`: positive integers, ascending. */
+function eventCounts(value: string): number[] {
+  const sizes = value.split(',').map((v) => Number(v.trim().replaceAll('_', '')));
+  if (sizes.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new InvalidArgumentError(`"${value}" is not a list of event counts`);
+  return sizes.sort((a, b) => a - b);
+}
+
 /** The suite's options; commander never prints or exits (run.ts does, with BENCH_USAGE). */
 function benchProgram(): Command {
   return new Command('npm run bench --')
@@ -41,6 +50,7 @@ function benchProgram(): Command {
     .option('--only <parts>', `run only these parts: ${BENCH_PARTS.join(', ')} (comma-separated or repeated)`, parts)
     .option('--out <file>', 'write the JSON here', DEFAULT_BENCH_OUT)
     .option('--readme [file]', 'also regenerate the tables in README.md (or FILE) between its bench markers')
+    .option('--scale-events <sizes>', 'sizes of the ingestion scaling series, comma-separated (default 1000000,10000000,100000000; --quick 300000,1000000)', eventCounts)
     .option('-h, --help', 'this usage')
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} });
@@ -50,7 +60,7 @@ export const BENCH_USAGE = benchProgram().helpInformation().trimEnd();
 
 /** Parses the suite's flags (`--only x`, `--only=x`, repeated or comma-separated). */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let o: { quick?: true; only?: Set<BenchPart>; out: string; readme?: string | true; help?: true };
+  let o: { quick?: true; only?: Set<BenchPart>; out: string; readme?: string | true; scaleEvents?: number[]; help?: true };
   try {
     o = benchProgram().parse(argv, { from: 'user' }).opts();
   } catch (err) {
@@ -63,6 +73,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     help: o.help ?? false,
     out: o.out,
     ...(readme !== undefined ? { readme } : {}),
+    ...(o.scaleEvents ? { scaleEvents: o.scaleEvents } : {}),
     only: o.only ? BENCH_PARTS.filter((p) => o.only!.has(p)) : [...BENCH_PARTS],
   };
 }

@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import { BenchArgsError, DEFAULT_BENCH_OUT, parseBenchArgs } from './bench-args.js';
 import type { IngestRun, LoadResult } from './bench-report.js';
 import { checkTargets } from './check-targets.js';
-import { extrapolateRate } from './extrapolate-rate.js';
 import { formatCount, formatMB, formatMs, formatRatio, formatTable } from './format-table.js';
 import { LatencyRecorder, median, percentile } from './latency-stats.js';
 import { sourceOf, summarizeProfile } from './profile-summary.js';
@@ -63,7 +62,7 @@ test('number formats', () => {
   assert.equal(formatMB(123_456_789), '123 MB');
 });
 
-test('flags: --quick, --only (repeated, comma-separated, with =), --out; unknown ones refused', () => {
+test('flags: --quick, --only (repeated, comma-separated, with =), --out, --scale-events; unknown ones refused', () => {
   assert.deepEqual(parseBenchArgs([]), { quick: false, help: false, out: DEFAULT_BENCH_OUT, only: ['getappinfo', 'ingest', 'scale', 'getstats', 'nats'] });
   assert.deepEqual(parseBenchArgs(['--quick', '--only', 'scale,ingest']).only, ['ingest', 'scale']);
   assert.deepEqual(parseBenchArgs(['--only=getappinfo', '--only', 'scale']).only, ['getappinfo', 'scale']);
@@ -71,6 +70,8 @@ test('flags: --quick, --only (repeated, comma-separated, with =), --out; unknown
   assert.throws(() => parseBenchArgs(['--only', 'nope']), BenchArgsError);
   assert.throws(() => parseBenchArgs(['--only']), BenchArgsError);
   assert.throws(() => parseBenchArgs(['--fast']), BenchArgsError);
+  assert.deepEqual(parseBenchArgs(['--scale-events', '3000000,1_000_000']).scaleEvents, [1_000_000, 3_000_000]);
+  assert.throws(() => parseBenchArgs(['--scale-events', '1e6,-2']), BenchArgsError);
 });
 
 const load = (rps: number, p99Ms: number): LoadResult => ({
@@ -134,17 +135,6 @@ test('profile summary charges each sample to the top frame until the next sample
   assert.equal(s.sources.find((x) => x.name === 'kysely')!.share, 5 / 8);
   assert.equal(sourceOf('file:///w/node_modules/@fastify/compress/index.js'), '@fastify/compress');
   assert.equal(sourceOf('node:internal/streams/readable'), 'node:internal/streams/readable');
-});
-
-test('the 100M estimate continues the rate trend per tenfold growth, never upwards', () => {
-  // 1M at 300k/s, 10M at 150k/s: halving per decade, so 100M at 75k/s.
-  assert.equal(extrapolateRate([{ events: 1e6, eventsPerS: 300_000 }, { events: 1e7, eventsPerS: 150_000 }], 1e8), 75_000);
-  // 300k and 1M (not a decade apart): the factor scales with the log distance.
-  const r = extrapolateRate([{ events: 1e5, eventsPerS: 400_000 }, { events: 1e6, eventsPerS: 200_000 }], 1e7 * 10 ** 0.5);
-  assert.ok(Math.abs(r - 200_000 * 0.5 ** 1.5) < 1e-6);
-  assert.equal(extrapolateRate([{ events: 1e6, eventsPerS: 100 }, { events: 1e7, eventsPerS: 120 }], 1e8), 120);
-  assert.equal(extrapolateRate([{ events: 1e6, eventsPerS: 100 }], 1e8), 100);
-  assert.throws(() => extrapolateRate([], 1e8), RangeError);
 });
 
 test('the README bench section is replaced between its markers only, and a README without them is refused', () => {

@@ -44,7 +44,7 @@ export interface LoadResult {
 /** One child process reading an NDJSON file: the JSON.parse floor (plain or through readline) or the whole pipeline. */
 export interface IngestRun {
   readonly label: string;
-  readonly mode: 'floor' | 'readline-floor' | 'pipeline' | 'duckdb';
+  readonly mode: 'floor' | 'readline-floor' | 'pipeline' | 'pipeline-in-thread' | 'duckdb';
   readonly events: number;
   readonly bytes: number;
   readonly seconds: number;
@@ -109,6 +109,8 @@ export interface BenchReport {
     /** The floor with ingestStream's line splitting (node:readline): how much of the gap is reading lines. */
     readonly readlineFloor?: IngestRun;
     readonly pipeline: IngestRun;
+    /** ingestStream with everything in one thread (inThread): what the worker thread buys. */
+    readonly pipelineInThread?: IngestRun;
     /** The peer: DuckDB loading the same file with read_json (then one exact query). */
     readonly duckdb?: IngestRun;
   };

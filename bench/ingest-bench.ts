@@ -40,18 +40,19 @@ export async function writeEventsFile(path: string, events: number, seed = 1): P
 /**
  * One measurement in a fresh child process: `floor` reads the file and JSON.parses each line,
  * `readline-floor` does the same through node:readline, `pipeline` runs ingestStream into a new
- * SQLite file (parse, validate, aggregate, commit).
+ * SQLite file (parse, validate, aggregate, commit; `pipeline-in-thread` without its worker thread).
  */
 export async function runIngest(mode: IngestRun['mode'], file: string, workDir: string, label: string, nodeFlags: readonly string[] = []): Promise<IngestRun> {
   // A bare file path is the embedded database (store/database-url.ts).
   const db = join(workDir, `ingest-${process.hrtime.bigint()}.db`);
-  const args = mode === 'pipeline' ? ['pipeline', file, db, String(INGEST_SDKAPPID), TIMEZONE] : [mode, file];
+  const pipeline = mode === 'pipeline' || mode === 'pipeline-in-thread';
+  const args = pipeline ? [mode, file, db, String(INGEST_SDKAPPID), TIMEZONE] : [mode, file];
   // The pipeline runs with the node flags `imstats ingest` runs with (a capped heap).
-  const child = new Child(new URL('./ingest-child.js', import.meta.url), args, { nodeFlags: [...(mode === 'pipeline' ? INGEST_NODE_FLAGS : []), ...nodeFlags] });
+  const child = new Child(new URL('./ingest-child.js', import.meta.url), args, { nodeFlags: [...(pipeline ? INGEST_NODE_FLAGS : []), ...nodeFlags] });
   try {
     let result = JSON.parse(await child.waitFor('result ')) as Omit<IngestRun, 'label' | 'mode'>;
     if (mode === 'duckdb') result = { ...result, querySeconds: Number(await child.waitFor('query ')) };
-    if (mode === 'pipeline' && (result.rejected !== 0 || result.accepted !== result.events)) {
+    if (pipeline && (result.rejected !== 0 || result.accepted !== result.events)) {
       throw new Error(`ingestion rejected ${result.rejected} of ${result.events} events`);
     }
     return { label, mode, ...result };

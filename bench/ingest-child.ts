@@ -3,6 +3,7 @@
 //   node ingest-child.js floor FILE                                read lines, JSON.parse each, nothing else
 //   node ingest-child.js readline-floor FILE                       the same through node:readline
 //   node ingest-child.js pipeline FILE DB_URL SDKAPPID TIMEZONE    ingestStream into a fresh database
+//   node ingest-child.js pipeline-in-thread FILE DB_URL SDKAPPID TIMEZONE    the same, all in one thread
 import { ingestorForStore } from '../src/ingest/ingestor-for-store.js';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -65,14 +66,14 @@ if (mode === 'floor') {
     events++;
   }
   report({ events }, start, startCpu);
-} else if (mode === 'pipeline') {
+} else if (mode === 'pipeline' || mode === 'pipeline-in-thread') {
   const store = await openStore(dbUrl!);
   const apps = new AppsRepo(store);
   await apps.create({ sdkappid: Number(sdkappid), name: 'Bench App', timezone: timezone!, createdAt: Date.now() - 60 * 86_400_000 });
   const ingestor = ingestorForStore(store, { apps });
   const startCpu = process.cpuUsage();
   const start = performance.now();
-  const summary = await ingestStream(ingestor, createReadStream(file!));
+  const summary = await ingestStream(ingestor, createReadStream(file!), { inThread: mode === 'pipeline-in-thread' });
   report({ events: summary.lines, accepted: summary.accepted, rejected: summary.rejected }, start, startCpu);
   await store.close();
 } else if (mode === 'duckdb') {
@@ -98,5 +99,5 @@ if (mode === 'floor') {
   process.stdout.write(`query ${(performance.now() - q0) / 1000}\n`);
   db.closeSync();
 } else {
-  throw new Error('usage: ingest-child.js floor|readline-floor|duckdb FILE | pipeline FILE DB_URL SDKAPPID TIMEZONE');
+  throw new Error('usage: ingest-child.js floor|readline-floor|duckdb FILE | pipeline|pipeline-in-thread FILE DB_URL SDKAPPID TIMEZONE');
 }

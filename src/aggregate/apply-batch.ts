@@ -2,7 +2,8 @@ import type { ImEvent } from '../events/event.js';
 import type { DayOf } from '../time/day-of.js';
 import { cloneState, diffState } from './app-state.js';
 import type { BatchKey, BatchStore } from './batch-store.js';
-import { crossesHour, reduceAppBatch } from './reduce-app-batch.js';
+import { crossesHour, reduceAppBatch, reduceStateful, type StatefulInput } from './reduce-app-batch.js';
+import type { Tally } from './tally.js';
 import { stateNeeds } from './state-needs.js';
 
 /** Events applied together with the batch ids that must be new for them to count. */
@@ -31,7 +32,7 @@ export interface ApplyBatchResult {
 }
 
 /** Groups events by app, each app's events in time order (stable for equal times). */
-function byApp(events: readonly ImEvent[]): Map<number, ImEvent[]> {
+export function byApp(events: readonly ImEvent[]): Map<number, ImEvent[]> {
   const apps = new Map<number, ImEvent[]>();
   for (const e of events) {
     let list = apps.get(e.sdkappid);
@@ -70,5 +71,40 @@ export async function applyBatch(store: BatchStore, parts: readonly BatchPart[],
       await tx.write(sdkappid, tally.buckets(), diffState(before, state), state);
     }
     return { applied, events: events.length };
+  });
+}
+
+/** One app's part of a batch whose stateless part was tallied beforehand (ingestStream's worker thread). */
+export interface PreTalliedApp {
+  readonly sdkappid: number;
+  /** The events that need state, and clock marks (statefulEvents), in time order. */
+  readonly stateful: readonly StatefulInput[];
+  /** A new Tally with the stateless counts, on every call (a retried transaction starts again). */
+  readonly tally: () => Tally;
+}
+
+/**
+ * applyBatch for one part whose apps were tallied beforehand as far as no state is needed:
+ * the same claims, locks, loads, stateful reduction and writes, in one transaction; false when
+ * a claim was applied before (nothing is written).
+ */
+export async function applyPreTallied(
+  store: BatchStore,
+  claims: readonly BatchKey[],
+  apps: readonly PreTalliedApp[],
+  options: ApplyBatchOptions,
+): Promise<{ readonly applied: boolean }> {
+  return store.transaction(async (tx) => {
+    for (const claim of claims) if (!(await tx.claimBatch(claim, options.nowMs))) return { applied: false };
+    for (const app of [...apps].sort((a, b) => a.sdkappid - b.sdkappid)) {
+      const dayOf = options.dayOf(app.sdkappid);
+      const { stateful } = app;
+      const before = await tx.lockAndLoad(app.sdkappid, (clock) => stateNeeds(stateful, crossesHour(stateful, clock, dayOf)));
+      const state = cloneState(before);
+      const tally = app.tally();
+      reduceStateful(stateful, state, tally, { dayOf, maxCarryDays: options.retentionDays });
+      await tx.write(app.sdkappid, tally.buckets(), diffState(before, state), state);
+    }
+    return { applied: true };
   });
 }

@@ -18,9 +18,144 @@ export interface ReduceOptions {
  * (metrics.md). Pure apart from mutating `state`, which must hold everything `stateNeeds` asked
  * for. Events older than the presence clock are late: they count in sums and distinct sets and
  * change registrations, groups and memberships, but do not rewrite presence.
+ *
+ * Two passes whose tallies add up (sums add, sets unite, peaks take the maximum, so the split
+ * changes no number): what each event counts on its own (tallyStateless, which a worker thread
+ * runs ahead of the state in ingestStream), then what depends on the state (reduceStateful).
  */
 export function reduceAppBatch(events: readonly ImEvent[], state: AppState, options: ReduceOptions): Tally {
   const tally = new Tally();
+  tallyStateless(events, tally, options.dayOf);
+  reduceStateful(events, state, tally, options);
+  return tally;
+}
+
+/**
+ * A time the stateful pass moves presence to on behalf of events that need no state
+ * (statefulEvents): only its time counts.
+ */
+export interface ClockMark {
+  readonly type: 'clock';
+  readonly time: number;
+  readonly sdkappid: number;
+}
+
+/** An input of reduceStateful: an event, or a clock mark standing for events that need no state. */
+export type StatefulInput = ImEvent | ClockMark;
+
+/** False for an event all of whose effects tallyStateless counts: reduceStateful only moves the clock for it. */
+export function needsState(e: ImEvent): boolean {
+  switch (e.type) {
+    case 'push':
+    case 'friend.add':
+    case 'friend.delete':
+    case 'callback':
+      return false;
+    case 'msg.c2c':
+      return e.delivered === undefined && e.ok;
+    default:
+      return true;
+  }
+}
+
+/**
+ * The part of one app's sorted events that reduceStateful needs for the same result as all of
+ * them: every event that needs state, and a clock mark for each other event that is the first,
+ * the last, or in another hour than the event before it. An event left out needs no state and
+ * lies in the hour of the one before it, so moving presence to it crosses no hour (hoursAfter
+ * depends only on the hour it starts from), and the clock it would leave is overwritten by the
+ * next one kept (the last is kept: the final clock is the same).
+ */
+export function statefulEvents(events: readonly ImEvent[], dayOf: DayOf): StatefulInput[] {
+  const out: StatefulInput[] = [];
+  let previousHour = '';
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const hour = dayOf.hour(e.time);
+    if (needsState(e)) out.push(e);
+    else if (i === 0 || i === events.length - 1 || hour !== previousHour) out.push({ type: 'clock', time: e.time, sdkappid: e.sdkappid });
+    previousHour = hour;
+  }
+  return out;
+}
+
+/**
+ * What each event counts on its own, whatever the state: the sums and distinct sets of its own
+ * fields. Adds to `tally`; reads and changes no state.
+ */
+export function tallyStateless(events: readonly ImEvent[], tally: Tally, dayOf: DayOf): void {
+  for (const e of events) tallyEvent(e, dayOf.hour(e.time), tally);
+}
+
+/** tallyStateless of one event in `hour` (its dayOf.hour). */
+export function tallyEvent(e: ImEvent, hour: string, tally: Tally): void {
+  switch (e.type) {
+    case 'user.login': {
+      const dim = platformDim(e.platform);
+      tally.add(hour, 'LoginTimes', 1, dim);
+      tally.eventMember(hour, 'LoginUserNum', e.user, dim);
+      tally.eventMember(hour, 'ActiveUserNum', e.user, dim);
+      break;
+    }
+    case 'msg.c2c': {
+      const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
+      // UpMsgNum and DownMsgNum are derived on read from these (catalog DERIVED_SUMS).
+      tally.add(hour, 'C2CUpMsgNum', 1, dim);
+      if (e.delivered !== undefined || !e.ok) {
+        // Stated, or not delivered at all: no presence needed (the derived case is reduceStateful's).
+        tally.add(hour, 'C2CDownMsgNum', e.delivered ?? 0);
+        tally.add(hour, 'C2COfflineMsgNum', e.ok && e.delivered === 0 ? 1 : 0);
+      }
+      tally.eventMember(hour, 'C2CSendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'SendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'ActiveUserNum', e.from, dim);
+      break;
+    }
+    case 'msg.group': {
+      const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
+      tally.add(hour, 'GroupUpMsgNum', 1, dim);
+      tally.eventMember(hour, 'GroupSendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'SendMsgUserNum', e.from, dim);
+      tally.eventMember(hour, 'ActiveUserNum', e.from, dim);
+      tally.eventMember(hour, 'GroupSendMsgGroupNum', e.group);
+      break;
+    }
+    case 'push': {
+      const dim = vendorDim(e.vendor);
+      tally.add(hour, 'PushNum', 1, dim);
+      tally.add(hour, e.chat === 'c2c' ? 'C2CPushNum' : 'GroupPushNum', 1, dim);
+      if (e.vendor === 'apns') {
+        tally.add(hour, e.chat === 'c2c' ? 'C2CAPNSMsgNum' : 'GroupAPNSMsgNum');
+      }
+      break;
+    }
+    case 'friend.add':
+      tally.add(hour, 'ChainIncrease');
+      break;
+    case 'friend.delete':
+      tally.add(hour, 'ChainDecrease');
+      break;
+    case 'group.join':
+      tally.add(hour, 'GroupJoinGroupTimes');
+      break;
+    case 'group.quit':
+      tally.add(hour, 'GroupQuitGroupTimes');
+      break;
+    case 'callback':
+      tally.add(hour, 'CallBackReq');
+      if (e.answered) tally.add(hour, 'CallBackRsp');
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * What the events count through the state (presence, derived deliveries, registrations,
+ * groups, memberships), added to `tally`, with `state` brought up to date. Events that need no
+ * state, and clock marks, only move presence.
+ */
+export function reduceStateful(events: readonly StatefulInput[], state: AppState, tally: Tally, options: ReduceOptions): void {
   const { dayOf } = options;
   let presenceHour = state.presenceClock > 0 ? dayOf.hour(state.presenceClock) : '';
   const isOnline = (user: string) => (state.sessions.get(user)?.size ?? 0) > 0;
@@ -85,11 +220,8 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
     }
     switch (e.type) {
       case 'user.login': {
-        const dim = platformDim(e.platform);
-        tally.add(hour, 'LoginTimes', 1, dim);
-        tally.member(hour, 'LoginUserNum', e.user, dim);
-        tally.member(hour, 'ActiveUserNum', e.user, dim);
         if (!live) break;
+        const dim = platformDim(e.platform);
         let platforms = state.sessions.get(e.user);
         if (!platforms) state.sessions.set(e.user, (platforms = new Set()));
         if (platforms.size === 0) {
@@ -117,49 +249,21 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         break;
       }
       case 'msg.c2c': {
-        const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
-        const recipientOnline = isOnline(e.to);
-        const delivered = e.delivered ?? (e.ok && recipientOnline ? 1 : 0);
-        const offline = !e.ok ? 0 : e.delivered !== undefined ? (e.delivered === 0 ? 1 : 0) : recipientOnline ? 0 : 1;
-        // UpMsgNum and DownMsgNum are derived on read from these (catalog DERIVED_SUMS).
-        tally.add(hour, 'C2CUpMsgNum', 1, dim);
-        tally.add(hour, 'C2CDownMsgNum', delivered);
-        tally.add(hour, 'C2COfflineMsgNum', offline);
-        tally.member(hour, 'C2CSendMsgUserNum', e.from, dim);
-        tally.member(hour, 'SendMsgUserNum', e.from, dim);
-        tally.member(hour, 'ActiveUserNum', e.from, dim);
+        if (e.delivered !== undefined || !e.ok) break;
+        const online = isOnline(e.to);
+        tally.add(hour, 'C2CDownMsgNum', online ? 1 : 0);
+        tally.add(hour, 'C2COfflineMsgNum', online ? 0 : 1);
         break;
       }
       case 'msg.group': {
-        const dim = platformDim(e.platform ?? DEFAULT_PLATFORM);
         const members = state.members.get(e.group);
         const others = members ? members.size - (members.has(e.from) ? 1 : 0) : 0;
         const onlineOthers = groupPresence.onlineOthers(e.group, e.from);
         const delivered = e.delivered ?? onlineOthers;
-        tally.add(hour, 'GroupUpMsgNum', 1, dim);
         tally.add(hour, 'GroupDownMsgNum', delivered);
         tally.add(hour, 'GroupOfflineMsgNum', Math.max(0, others - (e.delivered ?? onlineOthers)));
-        tally.member(hour, 'GroupSendMsgUserNum', e.from, dim);
-        tally.member(hour, 'SendMsgUserNum', e.from, dim);
-        tally.member(hour, 'ActiveUserNum', e.from, dim);
-        tally.member(hour, 'GroupSendMsgGroupNum', e.group);
         break;
       }
-      case 'push': {
-        const dim = vendorDim(e.vendor);
-        tally.add(hour, 'PushNum', 1, dim);
-        tally.add(hour, e.chat === 'c2c' ? 'C2CPushNum' : 'GroupPushNum', 1, dim);
-        if (e.vendor === 'apns') {
-          tally.add(hour, e.chat === 'c2c' ? 'C2CAPNSMsgNum' : 'GroupAPNSMsgNum');
-        }
-        break;
-      }
-      case 'friend.add':
-        tally.add(hour, 'ChainIncrease');
-        break;
-      case 'friend.delete':
-        tally.add(hour, 'ChainDecrease');
-        break;
       case 'user.register':
         if (state.registered.has(e.user)) break;
         state.registered.add(e.user);
@@ -185,7 +289,6 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         tally.add(hour, 'GroupAllGroupNum', -1);
         break;
       case 'group.join': {
-        tally.add(hour, 'GroupJoinGroupTimes');
         let members = state.members.get(e.group);
         if (!members) state.members.set(e.group, (members = new Set()));
         if (!members.has(e.user)) {
@@ -195,20 +298,17 @@ export function reduceAppBatch(events: readonly ImEvent[], state: AppState, opti
         break;
       }
       case 'group.quit':
-        tally.add(hour, 'GroupQuitGroupTimes');
         if (state.members.get(e.group)?.delete(e.user)) groupPresence.left(e.group, e.user);
         break;
-      case 'callback':
-        tally.add(hour, 'CallBackReq');
-        if (e.answered) tally.add(hour, 'CallBackRsp');
+      default:
+        // Counted by tallyStateless, or a clock mark: only the clock moved.
         break;
     }
   }
-  return tally;
 }
 
 /** True when some live event of the batch lies in a later hour than the presence clock. */
-export function crossesHour(events: readonly ImEvent[], presenceClock: number, dayOf: DayOf): boolean {
+export function crossesHour(events: readonly StatefulInput[], presenceClock: number, dayOf: DayOf): boolean {
   if (presenceClock === 0 || events.length === 0) return false;
   const last = events[events.length - 1]!;
   return last.time >= presenceClock && dayOf.hour(last.time) > dayOf.hour(presenceClock);

@@ -1,11 +1,11 @@
-import type { ImEvent } from '../events/event.js';
 import type { StateNeeds } from './app-state.js';
+import type { StatefulInput } from './reduce-app-batch.js';
 
 /**
  * Which state one app's batch needs, from its events alone. `crossesHour` tells whether
  * presence moves into a later hour, which needs every live session (the users carried over).
  */
-export function stateNeeds(events: readonly ImEvent[], crossesHour: boolean): StateNeeds {
+export function stateNeeds(events: readonly StatefulInput[], crossesHour: boolean): StateNeeds {
   const needs: StateNeeds = {
     registeredUsers: new Set(),
     groups: new Set(),
@@ -51,6 +51,7 @@ export function stateNeeds(events: readonly ImEvent[], crossesHour: boolean): St
       case 'friend.add':
       case 'friend.delete':
       case 'callback':
+      case 'clock':
         break;
     }
   }

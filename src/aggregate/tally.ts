@@ -33,6 +33,8 @@ export class Tally {
   #lastBuckets: BucketTally[] = [];
   /** Every (scope, hour, dim) asked for before: events of several platforms interleave, so one last entry misses often. */
   readonly #seen = new Map<string, BucketTally[]>();
+  /** True while every member came in through a scope-both call (eventMember relies on it). */
+  #onlyBoth = true;
 
   #bucket(grain: string, bucket: string, dim: string): BucketTally {
     const key = { grain, bucket, dim };
@@ -78,7 +80,20 @@ export class Tally {
   }
 
   member(hour: string, field: DistinctField, member: string, dim?: string, scope: Scope = 'both'): void {
+    if (scope !== 'both') this.#onlyBoth = false;
     for (const b of this.#of(hour, dim, scope)) (b.members[field] ??= new Set()).add(member);
+  }
+
+  /**
+   * member() of an event (scope both), skipping the four set additions when the member is in
+   * the hour's set of the dimension already: while every member came in through scope both, it
+   * is then in all four (most senders send more than once an hour).
+   */
+  eventMember(hour: string, field: DistinctField, member: string, dim?: string): void {
+    const buckets = this.#of(hour, dim, 'both');
+    // The last bucket of #of is the finest: the hour of the dimension.
+    if (this.#onlyBoth && buckets[buckets.length - 1]!.members[field]?.has(member)) return;
+    for (const b of buckets) (b.members[field] ??= new Set()).add(member);
   }
 
   /** A member of a day-only, all-platforms set (the registration cohort). */
@@ -89,7 +104,31 @@ export class Tally {
   buckets(): BucketTally[] {
     return [...this.#buckets.values()];
   }
+
+  /**
+   * Adds what another tally of the same batch counted in bucket `key` (ingestStream's worker
+   * thread tallies the stateless part; see prepared-batch.ts): sums add, members unite.
+   */
+  absorb(key: BucketKey, adds: BucketTally['adds'], members: Partial<Record<SetName, Iterable<string>>>): void {
+    this.#onlyBoth = false;
+    const b = this.#bucket(key.grain, key.bucket, key.dim);
+    for (const f of ADDED_FIELDS) {
+      const n = adds[f];
+      if (n) b.adds[f] = (b.adds[f] ?? 0) + n;
+    }
+    for (const set of SET_NAMES) {
+      const list = members[set];
+      if (!list) continue;
+      const into = (b.members[set] ??= new Set());
+      for (const m of list) into.add(m);
+    }
+  }
 }
+
+/** The fields a bucket's `adds` may hold, in a fixed order (the worker's encoding uses it). */
+export const ADDED_FIELDS: ReadonlyArray<keyof BucketTally['adds']> = [...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS];
+/** The sets a bucket's `members` may hold, in a fixed order. */
+export const SET_NAMES: readonly SetName[] = [...DISTINCT_FIELDS, COHORT_SET];
 
 /** A function returning a new object with each of `names` undefined: copies of one template, so every bucket has one shape. */
 function emptyRecord<T>(names: readonly string[]): () => T {
@@ -97,6 +136,6 @@ function emptyRecord<T>(names: readonly string[]): () => T {
   return () => ({ ...template });
 }
 
-const emptyAdds = emptyRecord<BucketTally['adds']>([...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS]);
+const emptyAdds = emptyRecord<BucketTally['adds']>(ADDED_FIELDS);
 const emptyPeaks = emptyRecord<BucketTally['peaks']>(PEAK_FIELDS);
-const emptyMembers = emptyRecord<BucketTally['members']>([...DISTINCT_FIELDS, COHORT_SET]);
+const emptyMembers = emptyRecord<BucketTally['members']>(SET_NAMES);

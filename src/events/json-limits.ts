@@ -8,6 +8,20 @@ export const MAX_NESTING = 32;
  */
 export function nestedTooDeep(value: unknown, max = MAX_NESTING): boolean {
   if (typeof value !== 'object' || value === null) return false;
+  // A flat object (every event but a group.create with members) is one level: no array of its
+  // values to allocate. for…in sees every own enumerable key (and inherited ones, which only send
+  // an odd object to the exact walk below).
+  if (max >= 1 && !Array.isArray(value)) {
+    let flat = true;
+    for (const key in value) {
+      const v = (value as Record<string, unknown>)[key];
+      if (typeof v === 'object' && v !== null) {
+        flat = false;
+        break;
+      }
+    }
+    if (flat) return false;
+  }
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;

@@ -1,9 +1,10 @@
-import { applyBatch } from '../aggregate/apply-batch.js';
+import { applyBatch, applyPreTallied } from '../aggregate/apply-batch.js';
 import type { BatchKey, BatchStore } from '../aggregate/batch-store.js';
 import type { ImEvent, Rejection } from '../events/event.js';
 import type { NumberedValue } from '../events/parse-ndjson.js';
 import { validateEvent, type ValidationContext, type Validated } from '../events/validate-event.js';
 import { dayOfZone, type DayOf } from '../time/day-of.js';
+import { decodeStateful, decodeTally, type PreparedBatch } from './prepared-batch.js';
 
 /** Default retention of per-user detail and of the accepted event age, in days. */
 export const DEFAULT_RETENTION_DAYS = 35;
@@ -97,6 +98,55 @@ export class Ingestor {
     return zone;
   }
 
+  /** The clock validation and batch claims use (Unix ms). */
+  now(): number {
+    return this.#clock();
+  }
+
+  /** The app's time zone, undefined for an app that does not exist (cached as `ingest` caches it). */
+  async timeZone(sdkappid: number): Promise<string | undefined> {
+    return (this.#zones.get(sdkappid) ?? (await this.#zone(sdkappid)))?.timeZone;
+  }
+
+  /**
+   * Applies a batch validated and partly tallied elsewhere (ingestStream's worker thread, with
+   * this ingestor's clock, retention and zones): what `ingest` does after validating, with the
+   * same result, callbacks and exactly-once claim.
+   */
+  async applyPrepared(batch: PreparedBatch, options: IngestBatchOptions = {}): Promise<IngestResult> {
+    const claims = options.batch ? [{ ...options.batch, sdkappid: options.sdkappid }] : [];
+    let applied = true;
+    let commitMs: number | undefined;
+    if (batch.events > 0 || claims.length > 0) {
+      const started = performance.now();
+      // Zones the worker was told of are cached here: timeZone() put them there.
+      const result = await applyPreTallied(
+        this.store,
+        claims,
+        batch.apps.map((app) => ({ sdkappid: app.sdkappid, stateful: decodeStateful(app), tally: () => decodeTally(app) })),
+        { nowMs: batch.nowMs, retentionDays: this.retentionDays, dayOf: (id) => this.#zones.get(id)! },
+      );
+      applied = result.applied;
+      commitMs = performance.now() - started;
+      if (applied && batch.events > 0) this.#onApplied?.(new Set(batch.apps.map((a) => a.sdkappid)));
+    }
+    const result: IngestResult = {
+      accepted: applied ? batch.events : 0,
+      alreadyApplied: applied ? 0 : batch.events,
+      rejected: batch.rejections.length,
+      errors: [...batch.rejections],
+      duplicate: !applied,
+    };
+    this.#onOutcome?.({
+      accepted: result.accepted,
+      rejected: result.rejected,
+      duplicate: result.alreadyApplied,
+      batchesApplied: commitMs === undefined || !applied ? 0 : 1,
+      ...(commitMs !== undefined ? { commitMs } : {}),
+    });
+    return result;
+  }
+
   /** Validates and applies one batch (see the class). */
   async ingest(values: readonly NumberedValue[], options: IngestBatchOptions = {}, earlier: readonly Rejection[] = []): Promise<IngestResult> {
     const [result] = await this.ingestParts([{ values, claims: options.batch ? [options.batch] : [], earlier }], { sdkappid: options.sdkappid });
@@ -168,7 +218,7 @@ export class Ingestor {
 }
 
 /** validateEvent, with anything it might still throw turned into this line's rejection: one bad line never costs the batch. */
-function validated(value: unknown, ctx: ValidationContext): Validated {
+export function validated(value: unknown, ctx: ValidationContext): Validated {
   try {
     return validateEvent(value, ctx);
   } catch (err) {
