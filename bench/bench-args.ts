@@ -15,6 +15,8 @@ export interface BenchArgs {
   readonly readme?: string;
   /** Sizes of the ingestion scaling series instead of the plan's (1 M, 10 M, 100 M; --quick 300 k, 1 M). */
   readonly scaleEvents?: readonly number[];
+  /** A bench JSON of an earlier run whose measured scaling rows stand in for the sizes it has (--scale-from). */
+  readonly scaleFrom?: string;
   readonly help: boolean;
 }
 
@@ -51,6 +53,7 @@ function benchProgram(): Command {
     .option('--out <file>', 'write the JSON here', DEFAULT_BENCH_OUT)
     .option('--readme [file]', 'also regenerate the tables in README.md (or FILE) between its bench markers')
     .option('--scale-events <sizes>', 'sizes of the ingestion scaling series, comma-separated (default 1000000,10000000,100000000; --quick 300000,1000000)', eventCounts)
+    .option('--scale-from <file>', "take the scaling rows of sizes this earlier run's JSON measured (say a 100 M run made alone) instead of running them again; the table names that run")
     .option('-h, --help', 'this usage')
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} });
@@ -60,7 +63,7 @@ export const BENCH_USAGE = benchProgram().helpInformation().trimEnd();
 
 /** Parses the suite's flags (`--only x`, `--only=x`, repeated or comma-separated). */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let o: { quick?: true; only?: Set<BenchPart>; out: string; readme?: string | true; scaleEvents?: number[]; help?: true };
+  let o: { quick?: true; only?: Set<BenchPart>; out: string; readme?: string | true; scaleEvents?: number[]; scaleFrom?: string; help?: true };
   try {
     o = benchProgram().parse(argv, { from: 'user' }).opts();
   } catch (err) {
@@ -74,6 +77,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     out: o.out,
     ...(readme !== undefined ? { readme } : {}),
     ...(o.scaleEvents ? { scaleEvents: o.scaleEvents } : {}),
+    ...(o.scaleFrom !== undefined ? { scaleFrom: o.scaleFrom } : {}),
     only: o.only ? BENCH_PARTS.filter((p) => o.only!.has(p)) : [...BENCH_PARTS],
   };
 }

@@ -62,7 +62,7 @@ test('number formats', () => {
   assert.equal(formatMB(123_456_789), '123 MB');
 });
 
-test('flags: --quick, --only (repeated, comma-separated, with =), --out, --scale-events; unknown ones refused', () => {
+test('flags: --quick, --only (repeated, comma-separated, with =), --out, --scale-events, --scale-from; unknown ones refused', () => {
   assert.deepEqual(parseBenchArgs([]), { quick: false, help: false, out: DEFAULT_BENCH_OUT, only: ['getappinfo', 'ingest', 'scale', 'getstats', 'nats'] });
   assert.deepEqual(parseBenchArgs(['--quick', '--only', 'scale,ingest']).only, ['ingest', 'scale']);
   assert.deepEqual(parseBenchArgs(['--only=getappinfo', '--only', 'scale']).only, ['getappinfo', 'scale']);
@@ -72,6 +72,8 @@ test('flags: --quick, --only (repeated, comma-separated, with =), --out, --scale
   assert.throws(() => parseBenchArgs(['--fast']), BenchArgsError);
   assert.deepEqual(parseBenchArgs(['--scale-events', '3000000,1_000_000']).scaleEvents, [1_000_000, 3_000_000]);
   assert.throws(() => parseBenchArgs(['--scale-events', '1e6,-2']), BenchArgsError);
+  assert.equal(parseBenchArgs(['--scale-from', 'bench-results/100m.json']).scaleFrom, 'bench-results/100m.json');
+  assert.throws(() => parseBenchArgs(['--scale-from']), BenchArgsError);
 });
 
 const load = (rps: number, p99Ms: number): LoadResult => ({

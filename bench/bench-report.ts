@@ -63,7 +63,7 @@ export interface IngestRun {
 export interface ScaleIngestRow {
   readonly events: number;
   readonly estimated: boolean;
-  /** How the estimate was made, when estimated. */
+  /** How the estimate was made, when estimated; or, for a row taken from an earlier run (--scale-from), which run. */
   readonly basis?: string;
   readonly pipeline: IngestRun;
   readonly floor?: IngestRun;

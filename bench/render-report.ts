@@ -105,7 +105,7 @@ export function renderReport(report: BenchReport): string {
           row.estimated ? '–' : formatMB(row.pipeline.maxRssBytes),
           row.floor ? formatCount(row.floor.eventsPerS) : '–',
           row.floor ? formatRatio(row.pipeline.eventsPerS / row.floor.eventsPerS) : '–',
-          row.estimated ? `ESTIMATE: ${row.basis}` : 'measured',
+          row.estimated ? `ESTIMATE: ${row.basis}` : row.basis ? `measured in ${row.basis}` : 'measured',
         ]),
       ),
     );

@@ -51,6 +51,14 @@ const notes: string[] = [
   `${cpus().length} CPU cores, Node ${process.versions.node}. Ingestion runs alone in a child process, not pinned.`,
 ];
 
+/** The measured (never estimated) scaling rows of an earlier run's JSON by size, and which run it was. */
+function earlierScaleRows(file: string): { rows: Map<number, ScaleIngestRow>; run: string } {
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+  const rows = new Map((earlier.scale?.ingest ?? []).filter((r) => !r.estimated && r.basis === undefined).map((r) => [r.events, r]));
+  const load = earlier.machine.loadAverage;
+  return { rows, run: `the run of ${earlier.startedAt}${load ? ` (load ${load.start.toFixed(1)} → ${load.end.toFixed(1)})` : ''}` };
+}
+
 let report: BenchReport | undefined;
 let nats: NatsBenchResult | undefined;
 try {
@@ -133,7 +141,14 @@ try {
   }
   if (wants('scale')) {
     const rows: ScaleIngestRow[] = [];
-    for (const events of plan.scaleEvents) rows.push({ events, estimated: false, ...(await measure(events)) });
+    const earlier = args.scaleFrom === undefined ? undefined : earlierScaleRows(args.scaleFrom);
+    for (const events of plan.scaleEvents) {
+      const row = earlier?.rows.get(events);
+      if (row) {
+        log(`ingest: ${events.toLocaleString('en-US')} events taken from ${args.scaleFrom}`);
+        rows.push({ ...row, basis: earlier!.run });
+      } else rows.push({ events, estimated: false, ...(await measure(events)) });
+    }
     notes.push(
       `Scaling: every size is a real run (${plan.scaleEvents.map((n) => n.toLocaleString('en-US')).join(', ')} events), each file simulated, read by the floor, ingested into a fresh SQLite file, then deleted (100 M events are about 11 GB of NDJSON). Peak RSS is the ingesting process's, worker thread included.`,
     );
