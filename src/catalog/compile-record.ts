@@ -19,3 +19,12 @@ export function compileCountedRecord<F extends (...args: never[]) => unknown>(
   const entries = [...Object.entries(fixed).map(([k, v]) => `${k}: ${v}`), ...COUNTED_FIELDS.map((f) => `${f}: ${each(f)}`)];
   return new Function(...params, `return {${entries.join(', ')}};`) as F;
 }
+
+/**
+ * Compiles, once, a function returning one string concatenation of `pieces`, JavaScript
+ * expressions over `params` (see report/daily-report-json.ts: a day of the getappinfo answer as
+ * JSON in one expression, with no loop and no per-field lookup).
+ */
+export function compileConcat<F extends (...args: never[]) => string>(params: readonly string[], pieces: readonly string[]): F {
+  return new Function(...params, `return ${pieces.map((p) => `(${p})`).join(' + ')};`) as F;
+}

@@ -28,3 +28,9 @@ export function failureEnvelope(code: number, info: string): FailureEnvelope {
 export function successEnvelope<R>(result: R): SuccessEnvelope<R> {
   return { ActionStatus: 'OK', ErrorCode: ERROR_CODES.OK.code, ErrorInfo: 'OK', Result: result };
 }
+
+/**
+ * The success envelope's JSON around its `Result` as the getappinfo response schema serializes
+ * it (keys in byte-wise order), for a `Result` written as JSON elsewhere (report/daily-report-json.ts).
+ */
+export const SUCCESS_ENVELOPE_JSON = { open: `{"ActionStatus":"OK","ErrorCode":${ERROR_CODES.OK.code},"ErrorInfo":"OK","Result":`, close: '}' } as const;

@@ -41,6 +41,13 @@ export const countersOfText = compileCountedRecord<(values: readonly string[], d
 
 const versionQuery = preparedQuery(1, (db: Kysely<Database>, sdkappid: number) => db.selectFrom('app_state').select('version').where('sdkappid', '=', sdkappid));
 
+/**
+ * The range's rows and, in the same statement, one more row (bucket NULL) whose text is the
+ * series' first bucket before the range and each net field's sum before it (`''` when there is
+ * none): one round trip, one driver call, and both read from the same snapshot.
+ */
+const BEFORE_TEXT = sql<string>`concat_ws(',', min(${sql.ref('bucket')}), ${sql.join(NET_FIELDS.map((f) => sql`sum(${sql.ref(f)})`))})`;
+
 const rangeQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, grain: string, dim: string, from: string, to: string) =>
   db
     .selectFrom('stats')
@@ -49,18 +56,32 @@ const rangeQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, gra
     .where('grain', '=', grain)
     .where('dim', '=', dim)
     .where('bucket', '>=', from)
-    .where('bucket', '<=', to),
+    .where('bucket', '<=', to)
+    .unionAll(
+      db
+        .selectFrom('stats')
+        // Typed as a bucket for the union; #readRangeText tells this row by its NULL.
+        .select([sql<string>`null`.as('bucket'), BEFORE_TEXT.as('counted')])
+        .where('sdkappid', '=', sdkappid)
+        .where('grain', '=', grain)
+        .where('dim', '=', dim)
+        .where('bucket', '<', from),
+    ),
 );
 
-const beforeQuery = preparedQuery(4, (db: Kysely<Database>, sdkappid: number, grain: string, dim: string, from: string) =>
-  db
-    .selectFrom('stats')
-    .select((eb) => [eb.fn.min('bucket').as('first'), ...NET_FIELDS.map((f) => eb.fn.sum(f).as(f))])
-    .where('sdkappid', '=', sdkappid)
-    .where('grain', '=', grain)
-    .where('dim', '=', dim)
-    .where('bucket', '<', from),
-);
+/** A stored row of a range: its bucket and its read counted columns as COUNTED_TEXT. */
+export interface StoredRowText {
+  readonly bucket: string;
+  readonly counted: string;
+}
+
+/** A range as the database gave it: rows as texts (see COUNTED_TEXT), the rest as in StoredRange. */
+export interface StoredRangeText {
+  readonly rows: readonly StoredRowText[];
+  readonly netBefore: Readonly<Record<NetField, number>>;
+  readonly firstBucket: string | undefined;
+}
+
 /** The stats columns behind some getstats fields (a derived sum's are its parts'), sorted. */
 function columnsFor(fields: readonly string[]): WrittenField[] {
   const out = new Set<WrittenField>();
@@ -74,7 +95,7 @@ function columnsFor(fields: readonly string[]): WrittenField[] {
 /** A stored bucket of any series: every stats column (net fields hold the bucket's change). */
 export type StoredCounters = Record<StoredField, number>;
 
-/** Reads the stats table; two queries whatever the number of events behind the numbers. */
+/** Reads the stats table; a few queries whatever the number of events behind the numbers. */
 export class StatsRepo {
   constructor(private readonly store: Store) {}
 
@@ -91,17 +112,35 @@ export class StatsRepo {
   }
 
   readRange(key: SeriesKey, from: string, to: string): Promise<StoredRange> {
-    const { db, dialect } = this.store;
+    const { dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {
-      const [rows, [before]] = await Promise.all([rangeQuery(db, key.sdkappid, key.grain, key.dim, from, to), beforeQuery(db, key.sdkappid, key.grain, key.dim, from)]);
+      const { rows, netBefore, firstBucket } = await this.#readRangeText(key, from, to);
       const buckets = new Map<string, Counters>();
       for (const row of rows) buckets.set(row.bucket, countersOfText(row.counted.split(','), toNumber));
-      const netBefore = {} as Record<NetField, number>;
-      for (const f of NET_FIELDS) netBefore[f] = before?.[f] == null ? 0 : toNumber(before[f], f);
-      const firstBefore = (before?.first as string | null | undefined) ?? undefined;
-      const firstInRange = rows.length ? rows.reduce((m, r) => (r.bucket < m ? r.bucket : m), rows[0]!.bucket) : undefined;
-      return { buckets, netBefore, firstBucket: firstBefore ?? firstInRange };
+      return { buckets, netBefore, firstBucket };
     });
+  }
+
+  /** readRange with each row's counted columns left as the database's text (COUNTED_TEXT). */
+  readRangeText(key: SeriesKey, from: string, to: string): Promise<StoredRangeText> {
+    return guard(this.store.dialect, 'reading statistics', () => this.#readRangeText(key, from, to));
+  }
+
+  async #readRangeText(key: SeriesKey, from: string, to: string): Promise<StoredRangeText> {
+    const all = await rangeQuery(this.store.db, key.sdkappid, key.grain, key.dim, from, to);
+    const rows: StoredRowText[] = [];
+    let before = '';
+    for (const row of all) {
+      if ((row.bucket as string | null) === null) before = row.counted;
+      else rows.push(row);
+    }
+    // `first,net1,net2`, or '' when nothing is stored before the range.
+    const parts = before === '' ? [] : before.split(',');
+    const netBefore = {} as Record<NetField, number>;
+    NET_FIELDS.forEach((f, i) => (netBefore[f] = parts.length ? toNumber(parts[i + 1], f) : 0));
+    let firstBucket = parts.length ? parts[0] : undefined;
+    for (const row of rows) if (firstBucket === undefined || row.bucket < firstBucket) firstBucket = row.bucket;
+    return { rows, netBefore, firstBucket };
   }
 
   /**

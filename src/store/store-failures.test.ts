@@ -41,6 +41,7 @@ const CALLS = {
     calls: {
       dataVersion: (r: StatsRepo) => r.dataVersion(APP),
       readRange: (r: StatsRepo) => r.readRange({ sdkappid: APP, grain: 'day', dim: '' }, '20240601', '20240610'),
+      readRangeText: (r: StatsRepo) => r.readRangeText({ sdkappid: APP, grain: 'day', dim: '' }, '20240601', '20240610'),
       readSeries: (r: StatsRepo) => r.readSeries(APP, 'day', undefined, '20240601', '20240610'),
       netBefore: (r: StatsRepo) => r.netBefore(APP, 'day', '20240601'),
       firstDay: (r: StatsRepo) => r.firstDay(APP),

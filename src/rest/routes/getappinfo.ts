@@ -1,12 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import type { FieldName } from '../../catalog/fields.js';
 import { appToday, dailyReport, defaultWindow, type DayRange, type DayReport } from '../../report/daily-report.js';
+import { dailyReportJson } from '../../report/daily-report-json.js';
 import type { App } from '../../store/apps-repo.js';
 import { addDays } from '../../time/calendar-day.js';
 import { answerKey } from '../answer-cache.js';
 import { callerOf, requireUserSig } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
-import { successEnvelope } from '../envelope.js';
+import { SUCCESS_ENVELOPE_JSON, successEnvelope } from '../envelope.js';
 import { rawBodyOf } from '../raw-body.js';
 import type { RestRoute } from './index.js';
 import { parseGetAppInfoRequest, type GetAppInfoRequest } from './getappinfo-request.js';
@@ -38,8 +39,11 @@ export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
     const version = await ctx.stats.dataVersion(app.sdkappid);
     const current = ctx.answers.current(app, key, version, nowMs);
     if (current) return reply.send(current);
-    const days = await dailyReport(ctx.stats, app, range);
-    const body = Buffer.from(reply.serialize(successEnvelope(asked.fields ? days.map((day) => pick(day, asked.fields!)) : days)) as string);
+    const fields = asked.fields;
+    // The full answer is written from the database's JSON texts of its rows: the same bytes as the schema's serializer, for less.
+    const body = fields
+      ? Buffer.from(reply.serialize(successEnvelope((await dailyReport(ctx.stats, app, range)).map((day) => pick(day, fields)))) as string)
+      : await dailyReportJson(ctx.stats, app, range, SUCCESS_ENVELOPE_JSON);
     ctx.answers.store(app, key, version, body, nowMs);
     return reply.send(body);
   }

@@ -49,6 +49,8 @@ export class GuardedKyselyDialect implements Dialect {
 class GuardedDriver implements Driver {
   /** Our connection wrapper → the inner driver's own connection (its methods need their own). */
   readonly #inner = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  /** The inner driver's connection → our wrapper of it. */
+  readonly #guarded = new WeakMap<DatabaseConnection, DatabaseConnection>();
 
   constructor(
     private readonly driver: Driver,
@@ -78,10 +80,27 @@ class GuardedDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await this.#run('connecting to the database', () => this.driver.acquireConnection());
-    const run = <T>(what: string, work: () => Promise<T>) => this.#run(what, work);
+    // One wrapper per driver connection, made at its first use: a query allocates nothing here.
+    let guarded = this.#guarded.get(connection);
+    if (guarded === undefined) {
+      guarded = this.#wrap(connection);
+      this.#guarded.set(connection, guarded);
+      this.#inner.set(guarded, connection);
+    }
+    return guarded;
+  }
+
+  #wrap(connection: DatabaseConnection): DatabaseConnection {
     const failure = (what: string, err: unknown) => this.#failure(what, err);
-    const guarded: DatabaseConnection = {
-      executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> => run(describe(query), () => connection.executeQuery<R>(query)),
+    return {
+      // The statement is described (two regular expressions over its SQL) only when it failed.
+      executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        try {
+          return await connection.executeQuery<R>(query);
+        } catch (err) {
+          throw failure(describe(query), err);
+        }
+      },
       async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
         try {
           yield* connection.streamQuery<R>(query, chunkSize);
@@ -90,8 +109,6 @@ class GuardedDriver implements Driver {
         }
       },
     };
-    this.#inner.set(guarded, connection);
-    return guarded;
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
