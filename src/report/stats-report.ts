@@ -2,6 +2,7 @@ import { NET_FIELDS, statsFieldKind, type StatsBy, type StatsField, type StatsGr
 import { COHORT_SET, PLATFORM_DIM_PREFIX, VENDOR_DIM_PREFIX } from '../aggregate/bucket-key.js';
 import type { App } from '../store/apps-repo.js';
 import type { StatsRepo, StoredCounters } from '../store/stats-repo.js';
+import { bitCount32, decodeIdSet, idSetBitmap, idSetBitmapSpan } from '../aggregate/id-set.js';
 import { addDays, dayRange } from '../time/calendar-day.js';
 import { dayOfZone } from '../time/day-of.js';
 import { bucketLabels, isFinal } from './stats-buckets.js';
@@ -37,70 +38,70 @@ const RETENTION_OFFSETS: ReadonlyArray<readonly [StatsField, number]> = [
   ['RetainedD30', 30],
 ];
 
-/** Ids in both sorted sets: a merge, or binary searches of the smaller in the larger (a cohort in a day's active users). */
-function intersectionSize(a: Uint32Array, b: Uint32Array): number {
-  if (a.length > b.length) [a, b] = [b, a];
-  if (a.length * 16 < b.length) {
-    let n = 0;
-    let lo = 0;
-    for (let k = 0; k < a.length; k++) {
-      const x = a[k]!;
-      let hi = b.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (b[mid]! < x) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < b.length && b[lo] === x) n++;
-    }
-    return n;
+/** The kept day sets of active users as bitmaps of one length, by day (see idSetBitmap). */
+interface DayBitmaps {
+  readonly bytes: ReadonlyMap<string, Uint8Array>;
+  readonly words: ReadonlyMap<string, Uint32Array>;
+  readonly wordCount: number;
+}
+
+function dayBitmaps(stored: ReadonlyMap<string, Uint8Array>): DayBitmaps {
+  let span = 0;
+  for (const set of stored.values()) span = Math.max(span, idSetBitmapSpan(set));
+  const length = Math.ceil(span / 4) * 4;
+  const bytes = new Map<string, Uint8Array>();
+  const words = new Map<string, Uint32Array>();
+  for (const [day, set] of stored) {
+    const bits = idSetBitmap(set, length);
+    bytes.set(day, bits);
+    words.set(day, new Uint32Array(bits.buffer, bits.byteOffset, length / 4));
   }
-  let i = 0;
-  let j = 0;
+  return { bytes, words, wordCount: length / 4 };
+}
+
+/** How many of `cohort`'s ids have their bit set in `bits`. */
+function retained(cohort: Uint32Array, bits: Uint8Array): number {
   let n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i]! < b[j]!) i++;
-    else if (a[i]! > b[j]!) j++;
-    else {
-      n++;
-      i++;
-      j++;
-    }
+  for (let k = 0; k < cohort.length; k++) {
+    const id = cohort[k]!;
+    const at = id >>> 3;
+    if (at < bits.length && bits[at]! & (1 << (id & 7))) n++;
   }
   return n;
 }
 
+const REACH_WINDOWS = [7, 30] as const;
+
 /**
- * Distinct active users over the 7 and 30 days ending with each day of `days`, from the day sets
- * of active users: one pass over the days in order keeps each id's last active day and how many
- * ids were last active on each day, so each window is a sum of at most 30 counts.
+ * Distinct active users over the 7 and 30 days ending with each day of `days` (consecutive): the
+ * bit count of the OR of the window's day bitmaps. Word by word over the 29 days before the
+ * first and the days themselves, each window's OR is one OR of a suffix and a prefix OR of
+ * window-sized blocks (van Herk / Gil-Werman), so a word costs a few operations per day whatever
+ * the window.
  */
-function reach(days: readonly string[], active: ReadonlyMap<string, Uint32Array>): Map<string, { d7: number; d30: number }> {
+function reach(days: readonly string[], active: DayBitmaps): Map<string, { d7: number; d30: number }> {
   const all = dayRange(addDays(days[0]!, -29), days[days.length - 1]!);
-  let maxId = -1;
-  for (const ids of active.values()) if (ids.length > 0 && ids[ids.length - 1]! > maxId) maxId = ids[ids.length - 1]!;
-  const last = new Int32Array(maxId + 1).fill(-1);
-  const lastOn = new Int32Array(all.length);
-  const out = new Map<string, { d7: number; d30: number }>();
-  for (let i = 0; i < all.length; i++) {
-    const ids = active.get(all[i]!);
-    if (ids) {
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k]!;
-        const was = last[id]!;
-        if (was >= 0) lastOn[was]!--;
-        last[id] = i;
-      }
-      lastOn[i]! += ids.length;
+  const n = all.length;
+  const first = n - days.length;
+  const columns = all.map((d) => active.words.get(d));
+  const col = new Int32Array(n);
+  const prefix = new Int32Array(n);
+  const suffix = new Int32Array(n);
+  const counts = REACH_WINDOWS.map(() => new Float64Array(n));
+  for (let w = 0; w < active.wordCount; w++) {
+    let any = 0;
+    for (let i = 0; i < n; i++) any |= col[i] = columns[i]?.[w] ?? 0;
+    if (any === 0) continue;
+    for (let k = 0; k < REACH_WINDOWS.length; k++) {
+      const size = REACH_WINDOWS[k]!;
+      const count = counts[k]!;
+      for (let i = 0; i < n; i++) prefix[i] = i % size === 0 ? col[i]! : prefix[i - 1]! | col[i]!;
+      for (let i = n - 1; i >= 0; i--) suffix[i] = i % size === size - 1 || i === n - 1 ? col[i]! : suffix[i + 1]! | col[i]!;
+      for (let i = first; i < n; i++) count[i]! += bitCount32(suffix[i - size + 1]! | prefix[i]!);
     }
-    let d7 = 0;
-    let d30 = 0;
-    for (let k = i; k >= 0 && k > i - 30; k--) {
-      d30 += lastOn[k]!;
-      if (k > i - 7) d7 += lastOn[k]!;
-    }
-    out.set(all[i]!, { d7, d30 });
   }
+  const out = new Map<string, { d7: number; d30: number }>();
+  for (let i = first; i < n; i++) out.set(all[i]!, { d7: counts[0]![i]!, d30: counts[1]![i]! });
   return out;
 }
 
@@ -131,7 +132,8 @@ export async function statsReport(stats: StatsRepo, app: App, query: StatsQuery,
   const created = zone.day(app.createdAt);
   const firstDay = firstStored !== undefined && firstStored < created ? firstStored : created;
   const buckets = bucketLabels(zone, grain, from, to).filter((b) => b.slice(0, 8) >= firstDay);
-  const reached = active && wants('reach') && grain === 'day' && buckets.length > 0 ? reach(buckets, active) : undefined;
+  const activeBits = active ? dayBitmaps(active) : undefined;
+  const reached = activeBits && wants('reach') && grain === 'day' && buckets.length > 0 ? reach(buckets, activeBits) : undefined;
 
   const dims = prefix === undefined ? [''] : [...series.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const dimKey = by ? dimensionKey(by) : undefined;
@@ -155,8 +157,8 @@ export async function statsReport(stats: StatsRepo, app: App, query: StatsQuery,
         const offset = RETENTION_OFFSETS.find(([name]) => name === f);
         if (offset) {
           const cohort = cohorts?.get(bucket);
-          const later = active?.get(addDays(bucket, offset[1]));
-          return String(cohort && later ? intersectionSize(cohort, later) : 0);
+          const later = activeBits?.bytes.get(addDays(bucket, offset[1]));
+          return String(cohort && later ? retained(decodeIdSet(cohort), later) : 0);
         }
         return String(stored[f as keyof StoredCounters] ?? 0);
       };

@@ -1,5 +1,4 @@
 import { COUNTED_FIELDS, DERIVED_SUM_FIELDS, DERIVED_SUMS, isDerivedSum, NET_FIELDS, WRITTEN_FIELDS, type Counters, type NetField, type StoredField, type WrittenField } from '../catalog/fields.js';
-import { decodeIdSet } from '../aggregate/id-set.js';
 import { sql, type Kysely } from 'kysely';
 import { preparedQuery } from './prepared-query.js';
 import type { Database } from './schema.js';
@@ -208,8 +207,8 @@ export class StatsRepo {
     });
   }
 
-  /** The kept all-platform day sets `set` (ActiveUserNum, Cohort) of days in [from, to], as dense ids. */
-  daySets(sdkappid: number, set: string, from: string, to: string): Promise<Map<string, Uint32Array>> {
+  /** The kept all-platform day sets `set` (ActiveUserNum, Cohort) of days in [from, to], as stored (see id-set.ts). */
+  daySets(sdkappid: number, set: string, from: string, to: string): Promise<Map<string, Uint8Array>> {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {
       const rows = await db
@@ -222,7 +221,7 @@ export class StatsRepo {
         .where('bucket', '>=', from)
         .where('bucket', '<=', to)
         .execute();
-      return new Map(rows.map((r) => [r.bucket, decodeIdSet(r.ids)]));
+      return new Map(rows.map((r) => [r.bucket, r.ids]));
     });
   }
 

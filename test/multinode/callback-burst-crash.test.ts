@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { AppsRepo } from '../../src/store/apps-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { StoreError } from '../../src/store/store-error.js';
 import { createTestDatabase, testDatabaseKinds } from '../support/test-databases.js';
 import { imstatsServe, serverUrl } from './imstats-serve.js';
 import { decodeIdSet } from '../../src/aggregate/id-set.js';
@@ -33,25 +34,38 @@ interface Answer {
 /**
  * Holds the app's ingestion lock (the app_state row lock every applying transaction takes first)
  * in an open transaction on its own connection, so nothing of the app is applied until released;
- * storing callbacks goes on.
+ * storing callbacks goes on. Taking the lock can lose a deadlock against the server's applying
+ * transaction (MariaDB picks either side as the victim); like the server, it then simply tries again.
  */
 async function holdAppLock(url: string): Promise<() => Promise<void>> {
   const store = await openStore(url);
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let locked!: () => void;
-  const held = new Promise<void>((resolve) => (locked = resolve));
-  const done = store.db.transaction().execute(async (tx) => {
-    await tx.updateTable('app_state').set((eb) => ({ version: eb('version', '+', 0) })).where('sdkappid', '=', APP).execute();
-    locked();
-    await released;
-  });
-  await Promise.race([held, done]);
-  return async () => {
-    release();
-    await done;
-    await store.close();
-  };
+  for (let attempt = 1; ; attempt++) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const held = new Promise<void>((resolve) => (locked = resolve));
+    const done = store.db.transaction().execute(async (tx) => {
+      await tx.updateTable('app_state').set((eb) => ({ version: eb('version', '+', 0) })).where('sdkappid', '=', APP).execute();
+      locked();
+      await released;
+    });
+    try {
+      await Promise.race([held, done]);
+    } catch (err) {
+      const cause = err instanceof StoreError ? err.cause : err;
+      if (attempt >= 20 || !store.dialect.isRetryable(cause)) {
+        await store.close();
+        throw err;
+      }
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+      continue;
+    }
+    return async () => {
+      release();
+      await done;
+      await store.close();
+    };
+  }
 }
 
 function post(base: string, i: number, nowS: number): Promise<Answer> {
@@ -137,7 +151,11 @@ for (const kind of testDatabaseKinds()) {
         while (next < CALLBACKS && !killed) {
           const answer = await post(base, next++, nowS);
           answers.push(answer);
-          if (kind !== 'sqlite' && !stall && answers.length >= STALL_AFTER_ANSWERS) stall = holdAppLock(db.url);
+          if (kind !== 'sqlite' && !stall && answers.length >= STALL_AFTER_ANSWERS) {
+            stall = holdAppLock(db.url);
+            // Awaited (and its failure reported) in the finally below; not an unhandled rejection meanwhile.
+            stall.catch(() => undefined);
+          }
           if (!killed && answers.length >= KILL_AFTER_ANSWERS) {
             killed = true;
             server.process.kill('SIGKILL');
