@@ -41,7 +41,8 @@ const RETENTION_OFFSETS: ReadonlyArray<readonly [StatsField, number]> = [
 /** The kept day sets of active users as bitmaps of one length, by day (see idSetBitmap). */
 interface DayBitmaps {
   readonly bytes: ReadonlyMap<string, Uint8Array>;
-  readonly words: ReadonlyMap<string, Uint32Array>;
+  /** The same bytes as 32-bit words (signed: V8 keeps them small integers). */
+  readonly words: ReadonlyMap<string, Int32Array>;
   readonly wordCount: number;
 }
 
@@ -50,11 +51,11 @@ function dayBitmaps(stored: ReadonlyMap<string, Uint8Array>): DayBitmaps {
   for (const set of stored.values()) span = Math.max(span, idSetBitmapSpan(set));
   const length = Math.ceil(span / 4) * 4;
   const bytes = new Map<string, Uint8Array>();
-  const words = new Map<string, Uint32Array>();
+  const words = new Map<string, Int32Array>();
   for (const [day, set] of stored) {
     const bits = idSetBitmap(set, length);
     bytes.set(day, bits);
-    words.set(day, new Uint32Array(bits.buffer, bits.byteOffset, length / 4));
+    words.set(day, new Int32Array(bits.buffer, bits.byteOffset, length / 4));
   }
   return { bytes, words, wordCount: length / 4 };
 }
@@ -70,38 +71,50 @@ function retained(cohort: Uint32Array, bits: Uint8Array): number {
   return n;
 }
 
-const REACH_WINDOWS = [7, 30] as const;
+/** Words of every day bitmap reach works on at a time: its prefix and suffix ORs stay in cache. */
+const REACH_CHUNK_WORDS = 512;
 
 /**
  * Distinct active users over the 7 and 30 days ending with each day of `days` (consecutive): the
- * bit count of the OR of the window's day bitmaps. Word by word over the 29 days before the
- * first and the days themselves, each window's OR is one OR of a suffix and a prefix OR of
- * window-sized blocks (van Herk / Gil-Werman), so a word costs a few operations per day whatever
- * the window.
+ * bit count of the OR of the window's day bitmaps. Over the 29 days before the first and the days
+ * themselves, each window's OR is the OR of one suffix OR and one prefix OR of window-sized blocks
+ * (van Herk / Gil-Werman), so the cost is a few word ORs per day and window, not one per day in it.
  */
 function reach(days: readonly string[], active: DayBitmaps): Map<string, { d7: number; d30: number }> {
   const all = dayRange(addDays(days[0]!, -29), days[days.length - 1]!);
   const n = all.length;
   const first = n - days.length;
-  const columns = all.map((d) => active.words.get(d));
-  const col = new Int32Array(n);
-  const prefix = new Int32Array(n);
-  const suffix = new Int32Array(n);
-  const counts = REACH_WINDOWS.map(() => new Float64Array(n));
-  for (let w = 0; w < active.wordCount; w++) {
-    let any = 0;
-    for (let i = 0; i < n; i++) any |= col[i] = columns[i]?.[w] ?? 0;
-    if (any === 0) continue;
-    for (let k = 0; k < REACH_WINDOWS.length; k++) {
-      const size = REACH_WINDOWS[k]!;
-      const count = counts[k]!;
-      for (let i = 0; i < n; i++) prefix[i] = i % size === 0 ? col[i]! : prefix[i - 1]! | col[i]!;
-      for (let i = n - 1; i >= 0; i--) suffix[i] = i % size === size - 1 || i === n - 1 ? col[i]! : suffix[i + 1]! | col[i]!;
-      for (let i = first; i < n; i++) count[i]! += bitCount32(suffix[i - size + 1]! | prefix[i]!);
+  const none = new Int32Array(active.wordCount);
+  const day = all.map((d) => active.words.get(d) ?? none);
+  const chunk = REACH_CHUNK_WORDS;
+  const prefix = new Int32Array(n * chunk);
+  const suffix = new Int32Array(n * chunk);
+  const windows = [7, 30].map((size) => ({ size, counts: new Float64Array(n) }));
+  for (let w0 = 0; w0 < active.wordCount; w0 += chunk) {
+    const len = Math.min(chunk, active.wordCount - w0);
+    for (const { size, counts } of windows) {
+      // Prefix ORs from the block holding the first window's end, suffix ORs down to its start.
+      for (let i = first - (first % size); i < n; i++) {
+        const row = day[i]!;
+        const at = i * chunk;
+        if (i % size === 0) for (let w = 0; w < len; w++) prefix[at + w] = row[w0 + w]!;
+        else for (let w = 0, before = at - chunk; w < len; w++) prefix[at + w] = prefix[before + w]! | row[w0 + w]!;
+      }
+      for (let i = n - 1; i >= first - size + 1; i--) {
+        const row = day[i]!;
+        const at = i * chunk;
+        if (i % size === size - 1 || i === n - 1) for (let w = 0; w < len; w++) suffix[at + w] = row[w0 + w]!;
+        else for (let w = 0, after = at + chunk; w < len; w++) suffix[at + w] = suffix[after + w]! | row[w0 + w]!;
+      }
+      for (let i = first; i < n; i++) {
+        let count = 0;
+        for (let w = 0, p = i * chunk, q = (i - size + 1) * chunk; w < len; w++) count += bitCount32(prefix[p + w]! | suffix[q + w]!);
+        counts[i]! += count;
+      }
     }
   }
   const out = new Map<string, { d7: number; d30: number }>();
-  for (let i = first; i < n; i++) out.set(all[i]!, { d7: counts[0]![i]!, d30: counts[1]![i]! });
+  for (let i = first; i < n; i++) out.set(all[i]!, { d7: windows[0]!.counts[i]!, d30: windows[1]!.counts[i]! });
   return out;
 }
 

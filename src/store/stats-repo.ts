@@ -68,6 +68,37 @@ const rangeQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, gra
     ),
 );
 
+/** Every written stats column of a row as one text, in WRITTEN_FIELDS order (see COUNTED_TEXT). */
+const WRITTEN_TEXT = sql<string>`concat_ws(',', ${sql.join(WRITTEN_FIELDS.map((f) => sql.ref(f)))})`;
+
+const seriesQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, grain: string, dim: string, from: string, to: string) =>
+  db.selectFrom('stats').select(['dim', 'bucket', WRITTEN_TEXT.as('written')]).where('sdkappid', '=', sdkappid).where('grain', '=', grain).where('dim', '=', dim).where('bucket', '>=', from).where('bucket', '<=', to),
+);
+
+const breakdownQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, grain: string, dimLike: string, from: string, to: string) =>
+  db.selectFrom('stats').select(['dim', 'bucket', WRITTEN_TEXT.as('written')]).where('sdkappid', '=', sdkappid).where('grain', '=', grain).where('dim', 'like', dimLike).where('bucket', '>=', from).where('bucket', '<=', to),
+);
+
+/** Each net field's sum over the all-platform days before `day`. */
+const netDaysQuery = preparedQuery(2, (db: Kysely<Database>, sdkappid: number, day: string) =>
+  db.selectFrom('stats').select((eb) => NET_FIELDS.map((f) => eb.fn.sum(f).as(f))).where('sdkappid', '=', sdkappid).where('grain', '=', 'day').where('dim', '=', '').where('bucket', '<', day),
+);
+
+/** Each net field's sum over the all-platform hours in [from, to). */
+const netHoursQuery = preparedQuery(3, (db: Kysely<Database>, sdkappid: number, from: string, to: string) =>
+  db.selectFrom('stats').select((eb) => NET_FIELDS.map((f) => eb.fn.sum(f).as(f))).where('sdkappid', '=', sdkappid).where('grain', '=', 'hour').where('dim', '=', '').where('bucket', '>=', from).where('bucket', '<', to),
+);
+
+const firstDayQuery = preparedQuery(1, (db: Kysely<Database>, sdkappid: number) =>
+  db.selectFrom('stats').select((eb) => eb.fn.min('bucket').as('first')).where('sdkappid', '=', sdkappid).where('grain', '=', 'day').where('dim', '=', ''),
+);
+
+const daySetsQuery = preparedQuery(4, (db: Kysely<Database>, sdkappid: number, field: string, from: string, to: string) =>
+  db.selectFrom('stat_sets').select(['bucket', 'ids']).where('sdkappid', '=', sdkappid).where('grain', '=', 'day').where('dim', '=', '').where('field', '=', field).where('bucket', '>=', from).where('bucket', '<=', to),
+);
+
+const presenceClockQuery = preparedQuery(1, (db: Kysely<Database>, sdkappid: number) => db.selectFrom('app_state').select('presence_clock').where('sdkappid', '=', sdkappid));
+
 /** A stored row of a range: its bucket and its read counted columns as COUNTED_TEXT. */
 export interface StoredRowText {
   readonly bucket: string;
@@ -151,19 +182,19 @@ export class StatsRepo {
   readSeries(sdkappid: number, grain: string, dimPrefix: string | undefined, from: string, to: string, fields?: readonly string[]): Promise<Map<string, Map<string, Partial<StoredCounters>>>> {
     const { db, dialect } = this.store;
     const columns = fields === undefined ? WRITTEN_FIELDS : columnsFor(fields);
+    const at = columns.map((f) => WRITTEN_FIELDS.indexOf(f));
     const derived = fields === undefined ? DERIVED_SUM_FIELDS : DERIVED_SUM_FIELDS.filter((f) => fields.includes(f));
     return guard(dialect, 'reading statistics', async () => {
-      let q = db.selectFrom('stats').select(['dim', 'bucket', ...columns]).where('sdkappid', '=', sdkappid).where('grain', '=', grain);
       // LIKE on our own prefix (no wildcards in it); SQLite's LIKE ignores ASCII case, hence the check below.
-      q = dimPrefix === undefined ? q.where('dim', '=', '') : q.where('dim', 'like', `${dimPrefix}%`);
-      const rows = await q.where('bucket', '>=', from).where('bucket', '<=', to).execute();
+      const rows = dimPrefix === undefined ? await seriesQuery(db, sdkappid, grain, '', from, to) : await breakdownQuery(db, sdkappid, grain, `${dimPrefix}%`, from, to);
       const out = new Map<string, Map<string, Partial<StoredCounters>>>();
-      for (const row of rows as unknown as Array<Record<string, unknown> & { dim: string; bucket: string }>) {
+      for (const row of rows) {
         if (dimPrefix !== undefined && !row.dim.startsWith(dimPrefix)) continue;
         let series = out.get(row.dim);
         if (!series) out.set(row.dim, (series = new Map<string, Partial<StoredCounters>>()));
+        const values = row.written.split(',');
         const counters: Partial<StoredCounters> = {};
-        for (const f of columns) counters[f] = toNumber(row[f], f);
+        for (let i = 0; i < columns.length; i++) counters[columns[i]!] = toNumber(values[at[i]!], columns[i]!);
         for (const f of derived) counters[f] = counters[DERIVED_SUMS[f][0]]! + counters[DERIVED_SUMS[f][1]]!;
         series.set(row.bucket, counters);
       }
@@ -179,21 +210,10 @@ export class StatsRepo {
   netBefore(sdkappid: number, grain: 'day' | 'hour', from: string): Promise<Record<NetField, number>> {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {
-      const sums = (g: string, lo: string | undefined, hi: string) => {
-        let q = db
-          .selectFrom('stats')
-          .select((eb) => NET_FIELDS.map((f) => eb.fn.sum(f).as(f)))
-          .where('sdkappid', '=', sdkappid)
-          .where('grain', '=', g)
-          .where('dim', '=', '')
-          .where('bucket', '<', hi);
-        if (lo !== undefined) q = q.where('bucket', '>=', lo);
-        return q.executeTakeFirst();
-      };
       const day = from.slice(0, 8);
-      const parts = await Promise.all([sums('day', undefined, day), grain === 'hour' ? sums('hour', `${day}00`, from) : undefined]);
+      const parts = await Promise.all([netDaysQuery(db, sdkappid, day), grain === 'hour' ? netHoursQuery(db, sdkappid, `${day}00`, from) : []]);
       const out = {} as Record<NetField, number>;
-      for (const f of NET_FIELDS) out[f] = parts.reduce((n, p) => n + (p?.[f] == null ? 0 : toNumber(p[f], f)), 0);
+      for (const f of NET_FIELDS) out[f] = parts.reduce((n, [p]) => n + (p?.[f] == null ? 0 : toNumber(p[f], f)), 0);
       return out;
     });
   }
@@ -202,7 +222,7 @@ export class StatsRepo {
   firstDay(sdkappid: number): Promise<string | undefined> {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {
-      const row = await db.selectFrom('stats').select((eb) => eb.fn.min('bucket').as('first')).where('sdkappid', '=', sdkappid).where('grain', '=', 'day').where('dim', '=', '').executeTakeFirst();
+      const [row] = await firstDayQuery(db, sdkappid);
       return (row?.first as string | null | undefined) ?? undefined;
     });
   }
@@ -211,16 +231,7 @@ export class StatsRepo {
   daySets(sdkappid: number, set: string, from: string, to: string): Promise<Map<string, Uint8Array>> {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {
-      const rows = await db
-        .selectFrom('stat_sets')
-        .select(['bucket', 'ids'])
-        .where('sdkappid', '=', sdkappid)
-        .where('grain', '=', 'day')
-        .where('dim', '=', '')
-        .where('field', '=', set)
-        .where('bucket', '>=', from)
-        .where('bucket', '<=', to)
-        .execute();
+      const rows = await daySetsQuery(db, sdkappid, set, from, to);
       return new Map(rows.map((r) => [r.bucket, r.ids]));
     });
   }
@@ -229,7 +240,7 @@ export class StatsRepo {
   newestEventTime(sdkappid: number): Promise<number> {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading the data version', async () => {
-      const row = await db.selectFrom('app_state').select('presence_clock').where('sdkappid', '=', sdkappid).executeTakeFirst();
+      const [row] = await presenceClockQuery(db, sdkappid);
       return row ? toNumber(row.presence_clock, 'app_state.presence_clock') : 0;
     });
   }
