@@ -46,7 +46,7 @@ interface DayBitmaps {
   readonly wordCount: number;
 }
 
-function dayBitmaps(stored: ReadonlyMap<string, Uint8Array>): DayBitmaps {
+export function dayBitmaps(stored: ReadonlyMap<string, Uint8Array>): DayBitmaps {
   let span = 0;
   for (const set of stored.values()) span = Math.max(span, idSetBitmapSpan(set));
   const length = Math.ceil(span / 4) * 4;
@@ -80,7 +80,7 @@ const REACH_CHUNK_WORDS = 512;
  * themselves, each window's OR is the OR of one suffix OR and one prefix OR of window-sized blocks
  * (van Herk / Gil-Werman), so the cost is a few word ORs per day and window, not one per day in it.
  */
-function reach(days: readonly string[], active: DayBitmaps): Map<string, { d7: number; d30: number }> {
+export function reach(days: readonly string[], active: DayBitmaps): Map<string, { d7: number; d30: number }> {
   const all = dayRange(addDays(days[0]!, -29), days[days.length - 1]!);
   const n = all.length;
   const first = n - days.length;
