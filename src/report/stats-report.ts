@@ -146,6 +146,7 @@ export async function statsReport(stats: StatsRepo, app: App, query: StatsQuery,
   const firstDay = firstStored !== undefined && firstStored < created ? firstStored : created;
   const buckets = bucketLabels(zone, grain, from, to).filter((b) => b.slice(0, 8) >= firstDay);
   const activeBits = active ? dayBitmaps(active) : undefined;
+  const cohortIds = cohorts ? new Map([...cohorts].map(([day, set]) => [day, decodeIdSet(set)])) : undefined;
   const reached = activeBits && wants('reach') && grain === 'day' && buckets.length > 0 ? reach(buckets, activeBits) : undefined;
 
   const dims = prefix === undefined ? [''] : [...series.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
@@ -169,9 +170,9 @@ export async function statsReport(stats: StatsRepo, app: App, query: StatsQuery,
         if (f === 'ActiveUserNum30d') return String(reached?.get(bucket)?.d30 ?? 0);
         const offset = RETENTION_OFFSETS.find(([name]) => name === f);
         if (offset) {
-          const cohort = cohorts?.get(bucket);
+          const cohort = cohortIds?.get(bucket);
           const later = activeBits?.bytes.get(addDays(bucket, offset[1]));
-          return String(cohort && later ? retained(decodeIdSet(cohort), later) : 0);
+          return String(cohort && later ? retained(cohort, later) : 0);
         }
         return String(stored[f as keyof StoredCounters] ?? 0);
       };

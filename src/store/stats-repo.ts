@@ -71,22 +71,14 @@ const rangeQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, gra
 /** Every written stats column of a row as one text, in WRITTEN_FIELDS order (see COUNTED_TEXT). */
 const WRITTEN_TEXT = sql<string>`concat_ws(',', ${sql.join(WRITTEN_FIELDS.map((f) => sql.ref(f)))})`;
 
-const seriesQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, grain: string, dim: string, from: string, to: string) =>
-  db.selectFrom('stats').select(['dim', 'bucket', WRITTEN_TEXT.as('written')]).where('sdkappid', '=', sdkappid).where('grain', '=', grain).where('dim', '=', dim).where('bucket', '>=', from).where('bucket', '<=', to),
-);
-
-const breakdownQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, grain: string, dimLike: string, from: string, to: string) =>
+/** A series' rows; `dimLike` is `''` for all platforms (LIKE without wildcards is equality) or a prefix and `%`. */
+const seriesQuery = preparedQuery(5, (db: Kysely<Database>, sdkappid: number, grain: string, dimLike: string, from: string, to: string) =>
   db.selectFrom('stats').select(['dim', 'bucket', WRITTEN_TEXT.as('written')]).where('sdkappid', '=', sdkappid).where('grain', '=', grain).where('dim', 'like', dimLike).where('bucket', '>=', from).where('bucket', '<=', to),
 );
 
-/** Each net field's sum over the all-platform days before `day`. */
-const netDaysQuery = preparedQuery(2, (db: Kysely<Database>, sdkappid: number, day: string) =>
-  db.selectFrom('stats').select((eb) => NET_FIELDS.map((f) => eb.fn.sum(f).as(f))).where('sdkappid', '=', sdkappid).where('grain', '=', 'day').where('dim', '=', '').where('bucket', '<', day),
-);
-
-/** Each net field's sum over the all-platform hours in [from, to). */
-const netHoursQuery = preparedQuery(3, (db: Kysely<Database>, sdkappid: number, from: string, to: string) =>
-  db.selectFrom('stats').select((eb) => NET_FIELDS.map((f) => eb.fn.sum(f).as(f))).where('sdkappid', '=', sdkappid).where('grain', '=', 'hour').where('dim', '=', '').where('bucket', '>=', from).where('bucket', '<', to),
+/** Each net field's sum over the all-platform buckets of `grain` in [from, to) (`from` '' for all before `to`). */
+const netSumsQuery = preparedQuery(4, (db: Kysely<Database>, sdkappid: number, grain: string, from: string, to: string) =>
+  db.selectFrom('stats').select((eb) => NET_FIELDS.map((f) => eb.fn.sum(f).as(f))).where('sdkappid', '=', sdkappid).where('grain', '=', grain).where('dim', '=', '').where('bucket', '>=', from).where('bucket', '<', to),
 );
 
 const firstDayQuery = preparedQuery(1, (db: Kysely<Database>, sdkappid: number) =>
@@ -186,7 +178,7 @@ export class StatsRepo {
     const derived = fields === undefined ? DERIVED_SUM_FIELDS : DERIVED_SUM_FIELDS.filter((f) => fields.includes(f));
     return guard(dialect, 'reading statistics', async () => {
       // LIKE on our own prefix (no wildcards in it); SQLite's LIKE ignores ASCII case, hence the check below.
-      const rows = dimPrefix === undefined ? await seriesQuery(db, sdkappid, grain, '', from, to) : await breakdownQuery(db, sdkappid, grain, `${dimPrefix}%`, from, to);
+      const rows = await seriesQuery(db, sdkappid, grain, dimPrefix === undefined ? '' : `${dimPrefix}%`, from, to);
       const out = new Map<string, Map<string, Partial<StoredCounters>>>();
       for (const row of rows) {
         if (dimPrefix !== undefined && !row.dim.startsWith(dimPrefix)) continue;
@@ -211,7 +203,7 @@ export class StatsRepo {
     const { db, dialect } = this.store;
     return guard(dialect, 'reading statistics', async () => {
       const day = from.slice(0, 8);
-      const parts = await Promise.all([netDaysQuery(db, sdkappid, day), grain === 'hour' ? netHoursQuery(db, sdkappid, `${day}00`, from) : []]);
+      const parts = await Promise.all([netSumsQuery(db, sdkappid, 'day', '', day), grain === 'hour' ? netSumsQuery(db, sdkappid, 'hour', `${day}00`, from) : []]);
       const out = {} as Record<NetField, number>;
       for (const f of NET_FIELDS) out[f] = parts.reduce((n, [p]) => n + (p?.[f] == null ? 0 : toNumber(p[f], f)), 0);
       return out;
