@@ -14,8 +14,9 @@ import { decodeIdSet, encodeIdSet } from '../src/aggregate/id-set.js';
 import { makeUserSig } from '../src/usersig/index.js';
 import { Child } from '../test/support/child.js';
 import type { TargetCheck } from './bench-report.js';
+import { findWrk, runWrk } from './wrk-load.js';
 import { formatCount, formatMB, formatMs, formatSeconds, formatTable } from './format-table.js';
-import { LatencyRecorder, type LatencySummary } from './latency-stats.js';
+import type { LatencySummary } from './latency-stats.js';
 
 const SDKAPPID = 1_400_300_001;
 const TIMEZONE = 'Asia/Shanghai';
@@ -31,6 +32,13 @@ export const DAYS_P99_TARGET_MS = 20;
 const PRE_REGISTERED_SHARE = 0.99;
 /** Days of day sets one 30-day answer with reach and retention reads: 29 before the window, 30 in it. */
 const FILLED_DAYS = 60;
+/** The latency server's core and its client's (taskset -c): one core each, nothing shared. */
+const SERVER_CPU = 0;
+const CLIENT_CPU = 1;
+/** The untimed run before each timed one (JIT, SQLite's page cache), seconds. */
+const WARMUP_SECONDS = 2;
+/** A 200 shorter than this is an error envelope, not an answer (a gzipped answer is several KB). */
+const MIN_ANSWER_BYTES = 1000;
 
 export interface StoreSizeResult {
   readonly users: number;
@@ -180,47 +188,56 @@ export async function buildLatencyApp(o: GetStatsBenchOptions, file: string): Pr
   return { users, events: r.events, seconds: r.seconds, key: r.key };
 }
 
-/** Sequential requests over one keep-alive connection, timed at the client. */
-async function timeRequests(url: string, sig: string, body: string, count: number, warmup: number): Promise<{ summary: LatencySummary; rows: number; bytes: number }> {
-  const recorder = new LatencyRecorder();
-  let rows = 0;
-  let bytes = 0;
-  for (let i = 0; i < warmup + count; i++) {
-    const t0 = performance.now();
-    const res = await fetch(`${url}/v4/imstats/getstats?sdkappid=${SDKAPPID}&identifier=administrator&usersig=${encodeURIComponent(sig)}&random=${i}&contenttype=json`, { method: 'POST', body });
-    const text = await res.text();
-    const ms = performance.now() - t0;
-    const answer = JSON.parse(text) as { ActionStatus: string; ErrorInfo: string; Result?: unknown[] };
-    if (answer.ActionStatus !== 'OK') throw new Error(`getstats bench: ${answer.ErrorInfo}`);
-    if (i >= warmup) recorder.record(ms);
-    rows = answer.Result!.length;
-    bytes = Buffer.byteLength(text);
-  }
-  return { summary: recorder.summary(), rows, bytes };
+/**
+ * Sequential calls on one keep-alive connection, asking for gzip as browsers (the console) and
+ * most HTTP clients do: wrk with one connection, pinned to core 1 (taskset -c 1), the server on
+ * core 0. A warm-up run checks every answer is a complete 200 (wrk's response() hook); the timed
+ * run is checked by wrk's own counts. The server's CPU is read over the timed run only.
+ */
+async function timeRequests(server: Child, url: string, path: string, body: string, seconds: number, workDir: string): Promise<{ summary: LatencySummary; serverCpuMsPerCall: number }> {
+  const base = { url, path, request: { body, headers: { 'Accept-Encoding': 'gzip, deflate' } }, connections: 1, cpu: CLIENT_CPU, workDir, script: { minBodyBytes: MIN_ANSWER_BYTES } };
+  const warm = await runWrk({ ...base, seconds: WARMUP_SECONDS });
+  if (warm.short + warm.non2xx + warm.errors > 0 || warm.responses === 0) throw new Error(`getstats bench warm-up: ${warm.short} short, ${warm.non2xx} non-2xx, ${warm.errors} socket errors of ${warm.responses}`);
+  let cpu0 = 0;
+  const run = await runWrk({ ...base, seconds, countEach: false, onStart: () => (cpu0 = server.cpuSeconds()) });
+  const cpu = server.cpuSeconds() - cpu0;
+  if (run.statusErrors + run.errors > 0 || run.bytes < run.responses * MIN_ANSWER_BYTES) throw new Error(`getstats bench: ${run.statusErrors} error statuses, ${run.errors} socket errors, ${run.bytes} bytes for ${run.responses} answers`);
+  return {
+    summary: { count: run.responses, meanMs: run.meanUs / 1000, p50Ms: run.p50Us / 1000, p99Ms: run.p99Us / 1000, maxMs: run.maxUs / 1000 },
+    serverCpuMsPerCall: (cpu * 1000) / run.responses,
+  };
+}
+
+/** One untimed call, for the answer's result rows and size (uncompressed). */
+async function answerOf(url: string, body: string): Promise<{ rows: number; bytes: number }> {
+  const text = await (await fetch(url, { method: 'POST', body })).text();
+  const answer = JSON.parse(text) as { ActionStatus: string; ErrorInfo: string; Result?: unknown[] };
+  if (answer.ActionStatus !== 'OK') throw new Error(`getstats bench: ${answer.ErrorInfo}`);
+  return { rows: answer.Result!.length, bytes: Buffer.byteLength(text) };
 }
 
 export async function benchGetStats(o: GetStatsBenchOptions): Promise<GetStatsBenchResult> {
+  if (findWrk() === undefined) throw new Error('the getstats latency bench times its calls with wrk: install it (apt-get install wrk)');
   const size = await measureSize(o);
   const file = join(o.workDir, 'getstats-latency.db');
   const app = await buildLatencyApp(o, file);
-  const count = o.quick ? 100 : 500;
-  const server = new Child(new URL('./server-child.js', import.meta.url), ['imstats', `sqlite:${file}`, '1000000000'], { nodeFlags: o.serverFlags ?? [] });
+  const seconds = o.quick ? 3 : 10;
+  const server = new Child(new URL('./server-child.js', import.meta.url), ['imstats', `sqlite:${file}`, '1000000000'], { nodeFlags: o.serverFlags ?? [], cpu: SERVER_CPU });
   const rows: LatencyRow[] = [];
   try {
-    const url = await server.waitFor('listening ');
+    const origin = await server.waitFor('listening ');
     const sig = makeUserSig({ sdkappid: SDKAPPID, identifier: 'administrator', key: app.key, expireSeconds: 86_400 });
+    const path = `/v4/imstats/getstats?sdkappid=${SDKAPPID}&identifier=administrator&usersig=${encodeURIComponent(sig)}&random=1&contenttype=json`;
     const cases = [
       { label: '24 hours × platforms (By platform, every field it offers)', body: { Grain: 'hour', By: 'platform' }, targetMs: HOURS_P99_TARGET_MS },
       { label: '30 days, every day field (reach and retention included)', body: { Grain: 'day' }, targetMs: DAYS_P99_TARGET_MS },
     ];
     for (const c of cases) {
-      o.log(`getstats: ${count} sequential calls, ${c.label}`);
+      o.log(`getstats: ${seconds} s of sequential calls, ${c.label}`);
       const body = JSON.stringify(c.body);
-      await timeRequests(url, sig, body, 0, 20);
-      const cpu0 = server.cpuSeconds();
-      const t = await timeRequests(url, sig, body, count, 0);
-      const serverCpuMsPerCall = ((server.cpuSeconds() - cpu0) * 1000) / count;
-      rows.push({ label: c.label, body, ...t.summary, resultRows: t.rows, answerBytes: t.bytes, targetMs: c.targetMs, serverCpuMsPerCall });
+      const answer = await answerOf(`${origin}${path}`, body);
+      const t = await timeRequests(server, origin, path, body, seconds, o.workDir);
+      rows.push({ label: c.label, body, ...t.summary, resultRows: answer.rows, answerBytes: answer.bytes, targetMs: c.targetMs, serverCpuMsPerCall: t.serverCpuMsPerCall });
     }
   } finally {
     await server.stop();
@@ -244,7 +261,7 @@ export function renderGetStats(g: GetStatsBenchResult): string {
       ],
     ),
     '',
-    `getstats latency, uncached (getstats never caches): ${formatCount(g.latency.users)}-user simulated app (${PRE_REGISTERED_SHARE * 100}% registered before; ${formatCount(g.latency.templateEvents)} events of one day through the pipeline, that day's rows and sets copied to the ${g.latency.filledDays} days ending today, ids rotated per day), server in its own process, sequential calls on one keep-alive connection`,
+    `getstats latency, uncached (getstats never caches): ${formatCount(g.latency.users)}-user simulated app (${PRE_REGISTERED_SHARE * 100}% registered before; ${formatCount(g.latency.templateEvents)} events of one day through the pipeline, that day's rows and sets copied to the ${g.latency.filledDays} days ending today, ids rotated per day), server pinned to core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), wrk (1 thread, 1 connection: sequential calls, asking for gzip) pinned to core ${CLIENT_CPU}; bytes are the uncompressed answer`,
     formatTable(
       [{ header: 'request' }, { header: 'rows', align: 'right' }, { header: 'bytes', align: 'right' }, { header: 'calls', align: 'right' }, { header: 'p50', align: 'right' }, { header: 'p99', align: 'right' }, { header: 'max', align: 'right' }, { header: 'server CPU/call', align: 'right' }],
       g.latency.rows.map((r) => [`${r.label}: \`${r.body}\``, formatCount(r.resultRows), formatCount(r.answerBytes), formatCount(r.count), formatMs(r.p50Ms), formatMs(r.p99Ms), formatMs(r.maxMs), formatMs(r.serverCpuMsPerCall)]),

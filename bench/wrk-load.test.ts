@@ -20,15 +20,22 @@ test('the fixed-path script builds its request once; the rotating one has reques
   for (const rotating of [false, true]) assert.match(wrkScript(rotating), /function response\(status, headers, body\)/);
 });
 
+test('a request body that is not printable ASCII is refused, not written into the script', () => {
+  assert.throws(() => wrkScript(false, true, { body: '{"Name":"日本"}' }), /not printable ASCII/);
+  assert.throws(() => wrkScript(false, true, { body: '{}', headers: { 'X-A': 'a\nb' } }), /not printable ASCII/);
+});
+
 test('wrk counts complete, short and non-2xx answers apart and sends the paths in turn', { skip: findWrk() === undefined ? 'wrk is not installed' : false }, async () => {
   const sent = { full: 0, short: 0, error: 0 };
   const hits = new Map<string, number>();
   let bodies = 0;
+  const asked: Array<{ body: string; encoding: string | undefined; type: string | undefined }> = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       if (req.method === 'POST' && body === '{}') bodies++;
+      if (req.url === '/asked') asked.push({ body, encoding: req.headers['accept-encoding'], type: req.headers['content-type'] });
       hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1);
       const kind = req.url!.includes('short') ? 'short' : req.url!.includes('error') ? 'error' : 'full';
       sent[kind]++;
@@ -69,6 +76,11 @@ test('wrk counts complete, short and non-2xx answers apart and sends the paths i
     const full = await runWrk({ url, path: '/a', script: { minBodyBytes: FULL.length / 2 }, countEach: false, seconds: 1, connections: CONNECTIONS, workDir: dir });
     assert.ok(full.bytes >= full.responses * FULL.length);
     assert.equal(full.statusErrors, 0);
+    // A run's own body and headers (getstats latency: a getstats body, asking for gzip).
+    const body = '{"Grain":"hour","By":"platform","Fields":["Say \\"hi\\""]}';
+    const one = await runWrk({ url, path: '/asked', script: { minBodyBytes: 1 }, request: { body, headers: { 'Accept-Encoding': 'gzip, deflate' } }, seconds: 1, connections: 1, workDir: dir });
+    assert.ok(one.responses > 0 && asked.length >= one.responses);
+    assert.deepEqual(new Set(asked.map((a) => JSON.stringify(a))), new Set([JSON.stringify({ body, encoding: 'gzip, deflate', type: 'application/json' })]));
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { wrkScript, wrkScriptArgs, type WrkScriptArgs, type WrkScriptResult } from './wrk-script.js';
+import { wrkScript, wrkScriptArgs, type WrkRequest, type WrkScriptArgs, type WrkScriptResult } from './wrk-script.js';
 
 /** wrk threads of every run: one (its event loop on the load generator's one core). */
 export const WRK_THREADS = 1;
@@ -21,6 +21,8 @@ export interface WrkRunSpec {
   /** The one path of a fixed run (ignored when the script args name a paths file). */
   readonly path: string;
   readonly script: WrkScriptArgs;
+  /** Body and extra headers of every request; default `{}`, none. */
+  readonly request?: WrkRequest;
   /** Count short and non-2xx answers one by one (a response() hook; costs wrk CPU); default true. */
   readonly countEach?: boolean;
   readonly seconds: number;
@@ -42,7 +44,7 @@ let scripts = 0;
 export function runWrk(spec: WrkRunSpec): Promise<WrkScriptResult> {
   const rotating = spec.script.pathsFile !== undefined;
   const scriptFile = join(spec.workDir, `wrk-${scripts++}.lua`);
-  writeFileSync(scriptFile, wrkScript(rotating, spec.countEach ?? true));
+  writeFileSync(scriptFile, wrkScript(rotating, spec.countEach ?? true, spec.request));
   const wrk = ['wrk', '-t', String(WRK_THREADS), '-c', String(spec.connections), '-d', `${Math.max(1, Math.round(spec.seconds))}s`, '--timeout', '10s', '-s', scriptFile, `${spec.url}${rotating ? '/' : spec.path}`, '--', ...wrkScriptArgs(spec.script)];
   const [command, ...args] = spec.cpu === undefined ? wrk : ['taskset', '-c', String(spec.cpu), ...wrk];
   return new Promise((resolve, reject) => {
