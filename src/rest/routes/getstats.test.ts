@@ -3,6 +3,7 @@
 // to getappinfo's days field for field.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { COUNTED_FIELDS } from '../../catalog/fields.js';
 import { ingestorForStore } from '../../ingest/ingestor-for-store.js';
 import { testDatabaseKinds } from '../../../test/support/test-databases.js';
@@ -55,6 +56,17 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(result.errors, []);
     });
     after(() => h.close());
+
+    test('a big answer asked for gzip comes gzipped whole, with its Content-Length, and unzips to the identity answer', async () => {
+      const body = '{"Grain":"hour","Start":"2024061300","End":"2024061512","By":"platform"}';
+      const plain = await h.call({ path: GETSTATS, body });
+      assert.ok(plain.rawPayload.length > 16 * 1024, `answer of ${plain.rawPayload.length} bytes`);
+      const zipped = await h.call({ path: GETSTATS, body, headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' } });
+      assert.equal(zipped.headers['content-encoding'], 'gzip');
+      assert.equal(zipped.headers['transfer-encoding'], undefined);
+      assert.equal(Number(zipped.headers['content-length']), zipped.rawPayload.length);
+      assert.equal(gunzipSync(zipped.rawPayload).toString(), plain.body);
+    });
 
     test('the envelope: keys byte-wise sorted, AsOf the newest event, every value a string', async () => {
       const res = await h.call({ path: GETSTATS, body: '{"Grain":"hour","Start":"2024061510","End":"2024061512","By":"platform","Fields":["ActiveUserNum","LoginTimes"]}' });
