@@ -63,8 +63,9 @@ function luaString(text: string): string {
 
 /**
  * The script: every request is `POST path` with `request`'s body (default `{}`: the default
- * 30-day, all-field getappinfo answer), `Content-Type: application/json` and its headers; with `countEach`, response() counts non-2xx answers and
- * 200s shorter than a full answer; done() prints one `result {json}` line. A response() hook makes
+ * 30-day, all-field getappinfo answer), `Content-Type: application/json` and its headers; with
+ * `countEach`, response() counts non-2xx answers and 200s shorter than a full answer; done()
+ * prints one `result {json}` line. A response() hook makes
  * wrk keep and hand every 25 KB body to Lua, which about triples its CPU per answer, so only the
  * warm-up (a sample) runs with it and the measured run is checked by its byte count (getappinfo-load.ts).
  */

@@ -55,7 +55,7 @@ export const DEFAULT_COMPRESS_THRESHOLD_BYTES = 1024;
 const SYNC_COMPRESS_MAX_BYTES = 256 * 1024;
 /**
  * gzip level 1 (nginx's default gzip_comp_level): about 2.5× faster than zlib's default 6 on our
- * JSON answers, for answers a few percent larger.
+ * JSON answers, for gzipped answers about a third larger (a 39 KB getstats answer: 6.7 KB, not 5.2).
  */
 const GZIP_LEVEL = constants.Z_BEST_SPEED;
 
