@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { bitCount32, decodeIdSet, encodeIdSet, idSetBitmap, idSetBitmapSpan, unionIds } from './id-set.js';
+import { addToIdSet, bitCount32, decodeIdSet, encodeIdSet, idSetBitmap, idSetBitmapSpan, unionIds } from './id-set.js';
 
 const ids = fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 300 });
 /** Sets of every density: a few ids scattered over a wide range up to every id of a narrow one. */
@@ -106,4 +106,31 @@ test('sets written as gap varints before bitmaps read unchanged, and none starts
       assert.ok(!(old.length >= 5 && old.subarray(0, 5).every((b) => b === 0x80)), 'a varint set starting with five continuation bytes');
     }),
   );
+});
+
+test('adding ids to a stored set gives the bytes of the union encoded afresh, and counts exactly the new ids', () => {
+  fc.assert(
+    fc.property(anyDensity, anyDensity, fc.boolean(), fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 5 }), (a, b, overlap, scattered) => {
+      // Candidates over the stored set's own range (bits set in place) or anywhere (the range grows, the set may turn sparse).
+      const shifted = overlap && a.length > 0 && b.length > 0 ? [...b].map((id) => Math.min(2 ** 32 - 1, id - b[0]! + a[0]!)) : [...b];
+      const candidates = [...shifted, ...shifted.slice(0, 3), ...scattered];
+      const union = [...new Set([...a, ...candidates])].sort((x, y) => x - y);
+      const stored = a.length > 0 ? encodeIdSet(a) : undefined;
+      const { bytes, added } = addToIdSet(stored, candidates);
+      assert.equal(added, union.length - a.length);
+      assert.deepEqual([...bytes], [...encodeIdSet(Uint32Array.from(union))]);
+      assert.deepEqual([...decodeIdSet(bytes)], union);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('a dense bitmap gains ids in place: bits within, below and above its range', () => {
+  const dense = Uint32Array.from({ length: 800 }, (_, i) => 1_000 + i * 2);
+  const stored = encodeIdSet(dense);
+  assert.deepEqual(stored.subarray(0, MAGIC.length), Uint8Array.from(MAGIC));
+  const { bytes, added } = addToIdSet(stored, [1_001, 1_000, 990, 2_700, 1_001]);
+  assert.equal(added, 3);
+  assert.deepEqual([...decodeIdSet(bytes)], [...new Set([990, ...dense, 1_001, 2_700])].sort((x, y) => x - y));
+  assert.equal(addToIdSet(bytes, [990, 2_700]).added, 0);
 });

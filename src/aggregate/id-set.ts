@@ -62,6 +62,16 @@ export function encodeIdSet(ids: ArrayLike<number>): Uint8Array {
 
 function encodeBitmap(ids: ArrayLike<number>, first: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
+  const base = writeBitmapHeader(out, first) - first;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    out[base + (id >>> 3)]! |= 1 << (id & 7);
+  }
+  return out;
+}
+
+/** Writes the bitmap form's header for a first byte index `first` into `out`; returns where its bits begin. */
+function writeBitmapHeader(out: Uint8Array, first: number): number {
   out.set(BITMAP_MAGIC);
   let n = BITMAP_MAGIC.length;
   let v = first;
@@ -70,12 +80,7 @@ function encodeBitmap(ids: ArrayLike<number>, first: number, length: number): Ui
     v = Math.floor(v / 0x80);
   }
   out[n++] = v;
-  const base = n - first;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    out[base + (id >>> 3)]! |= 1 << (id & 7);
-  }
-  return out;
+  return n;
 }
 
 function encodeVarints(ids: ArrayLike<number>): Uint8Array {
@@ -154,9 +159,61 @@ function decodeVarints(bytes: Uint8Array): Uint32Array {
   return out.subarray(0, count);
 }
 
+const NO_IDS = new Uint32Array(0);
+
 /** The union of a sorted set and candidate ids (any order, duplicates allowed), and how many were new. */
 export function unionIds(sorted: Uint32Array, candidates: Iterable<number>): { readonly ids: Uint32Array; readonly added: number } {
+  return unionSorted(sorted, Uint32Array.from(new Set(candidates)).sort());
+}
+
+/**
+ * A stored set (either form; undefined: none yet) with candidate ids added (any order,
+ * duplicates allowed): the bytes encodeIdSet gives for the union, and how many were new.
+ * A bitmap that stays one is merged bit by bit (copied once, the candidates' bits set) without
+ * decoding its members: a big app's active-users day is most of its ids, and decoding it to
+ * 32-bit ids on every batch cost 4 bytes a member (3.4 MB for 860,000 users) in short-lived
+ * buffers, the bulk of a long ingest's memory peaks.
+ */
+export function addToIdSet(bytes: Uint8Array | undefined, candidates: Iterable<number>): { readonly bytes: Uint8Array; readonly added: number } {
   const extra = Uint32Array.from(new Set(candidates)).sort();
+  if (bytes !== undefined && extra.length > 0 && isBitmap(bytes)) {
+    const merged = addToBitmap(bytes, extra);
+    if (merged) return merged;
+  }
+  const { ids, added } = unionSorted(bytes === undefined ? NO_IDS : decodeIdSet(bytes), extra);
+  return { bytes: added === 0 && bytes !== undefined ? bytes : encodeIdSet(ids), added };
+}
+
+
+/**
+ * addToIdSet of a bitmap-form set and sorted unique ids, when the union's bitmap is no longer
+ * than its member count (encodeIdSet then picks the bitmap outright: the same bytes); undefined
+ * otherwise (the set grew sparse: encodeIdSet must compare the forms).
+ */
+function addToBitmap(bytes: Uint8Array, extra: Uint32Array): { readonly bytes: Uint8Array; readonly added: number } | undefined {
+  const { first, bitsAt } = bitmapHeader(bytes);
+  const last = first + bytes.length - bitsAt - 1;
+  let count = 0;
+  for (let i = bitsAt; i < bytes.length; i++) count += BITS_IN_BYTE[bytes[i]!]!;
+  let added = 0;
+  for (let i = 0; i < extra.length; i++) {
+    const at = extra[i]! >>> 3;
+    if (at < first || at > last || ((bytes[bitsAt + at - first]! >> (extra[i]! & 7)) & 1) === 0) added++;
+  }
+  if (added === 0) return { bytes, added };
+  const lo = Math.min(first, extra[0]! >>> 3);
+  const hi = Math.max(last, extra[extra.length - 1]! >>> 3);
+  const length = BITMAP_MAGIC.length + varintLength(lo) + hi - lo + 1;
+  if (length > count + added) return undefined;
+  const out = new Uint8Array(length);
+  const base = writeBitmapHeader(out, lo) - lo;
+  out.set(bytes.subarray(bitsAt), base + first);
+  for (let i = 0; i < extra.length; i++) out[base + (extra[i]! >>> 3)]! |= 1 << (extra[i]! & 7);
+  return { bytes: out, added };
+}
+
+/** The union of two sorted sets of unique ids, and how many of `extra` were not in `sorted`. */
+function unionSorted(sorted: Uint32Array, extra: Uint32Array): { readonly ids: Uint32Array; readonly added: number } {
   const out = new Uint32Array(sorted.length + extra.length);
   let i = 0;
   let j = 0;

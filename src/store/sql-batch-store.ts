@@ -9,7 +9,7 @@ import type { Store } from './store.js';
 import { guard, StoreError, toNumber } from './store-error.js';
 import { MemberIdCache } from './member-id-cache.js';
 import { bucketId } from '../aggregate/bucket-key.js';
-import { decodeIdSet, encodeIdSet, unionIds } from '../aggregate/id-set.js';
+import { addToIdSet } from '../aggregate/id-set.js';
 import { AppStateCache, type KnownAppState, type LoadedAppState } from '../aggregate/app-state-cache.js';
 
 /** Rows per multi-row statement; keeps every statement under all drivers' parameter limits. */
@@ -42,7 +42,6 @@ const SETS_PER_STATEMENT = 200;
 // The derived sums (UpMsgNum, DownMsgNum, APNSMsgNum) are not written: read from their parts.
 const ADDED_FIELDS: readonly StoredField[] = [...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS, ...DISTINCT_FIELDS];
 const SUMMED_FIELDS = [...TALLIED_SUM_FIELDS, ...NET_FIELDS, ...EXTRA_SUM_FIELDS] as const;
-const NO_IDS = new Uint32Array(0);
 const STATS_KEY = ['sdkappid', 'grain', 'bucket', 'dim'] as const;
 
 /** The columns lockAndLoad reads of each per-id table. */
@@ -277,22 +276,26 @@ class SqlBatchTransaction implements BatchTransaction {
     if (wanted.length === 0) return added;
     const ids = await this.#idsOf(sdkappid, strings);
     const existing = new Map<string, Uint8Array>();
+    // Only the sets' dims and fields the batch adds to: a bucket's other sets are not read.
+    const dims = [...new Set(wanted.map((w) => w.t.key.dim))];
+    const fields = [...new Set(wanted.map((w) => w.set))];
     for (const buckets of chunks([...new Set(wanted.map((w) => w.t.key.bucket))], IDS_PER_LIST)) {
       const rows = await this.tx
         .selectFrom('stat_sets')
         .select(['grain', 'bucket', 'dim', 'field', 'ids'])
         .where('sdkappid', '=', sdkappid)
         .where('bucket', 'in', buckets)
+        .where('dim', 'in', dims)
+        .where('field', 'in', fields)
         .execute();
       for (const r of rows) existing.set(`${r.grain}|${r.bucket}|${r.dim}|${r.field}`, r.ids);
     }
     const rows: Array<{ sdkappid: number; grain: string; bucket: string; dim: string; field: string; ids: Uint8Array }> = [];
     for (const { t, set, members } of wanted) {
       const key = `${bucketId(t.key)}|${set}`;
-      const old = existing.get(key);
-      const merged = unionIds(old ? decodeIdSet(old) : NO_IDS, [...members].map((m) => ids.get(m)!));
+      const merged = addToIdSet(existing.get(key), [...members].map((m) => ids.get(m)!));
       added.set(key, merged.added);
-      if (merged.added > 0) rows.push({ sdkappid, grain: t.key.grain, bucket: t.key.bucket, dim: t.key.dim, field: set, ids: encodeIdSet(merged.ids) });
+      if (merged.added > 0) rows.push({ sdkappid, grain: t.key.grain, bucket: t.key.bucket, dim: t.key.dim, field: set, ids: merged.bytes });
     }
     for (let i = 0; i < rows.length; ) {
       let bytes = 0;
