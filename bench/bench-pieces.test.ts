@@ -120,6 +120,20 @@ test('targets: ratios against the pinned plain server and the floor, p99s, DuckD
   assert.deepEqual(checkTargets({}), []);
 });
 
+test('targets: PostgreSQL and MariaDB ingestion against SQLite of the same run, each on its own; their memory counts too', () => {
+  const floor = run('floor', 1_000_000, 50e6);
+  const sqlite = run('pipeline', 200_000, 200e6);
+  const checks = checkTargets({ ingest: { floor, pipeline: sqlite, postgres: run('pipeline', 140_000, 300e6), mysql: run('pipeline', 139_999, 700e6) } });
+  const byTarget = new Map(checks.map((c) => [c.target, c]));
+  assert.equal(byTarget.get("ingestion into PostgreSQL ≥ 70% of SQLite's")?.met, true);
+  assert.equal(byTarget.get("ingestion into MariaDB ≥ 70% of SQLite's")?.met, false);
+  assert.match(byTarget.get("ingestion into MariaDB ≥ 70% of SQLite's")!.measured, /^70% \(139,999 vs 200,000 events\/s\)$/);
+  // The 700 MB MariaDB run is over the memory limit whatever SQLite used.
+  assert.equal(checks.find((c) => c.target.startsWith('ingestion peak memory'))?.met, false);
+  // Without the rows there are no such targets.
+  assert.equal(checkTargets({ ingest: { floor, pipeline: sqlite } }).filter((c) => /PostgreSQL|MariaDB/.test(c.target)).length, 0);
+});
+
 test('profile summary charges each sample to the top frame until the next sample', () => {
   const frame = (id: number, functionName: string, url: string) => ({ id, callFrame: { functionName, url, lineNumber: 9 } });
   const s = summarizeProfile({

@@ -113,6 +113,10 @@ export interface BenchReport {
     readonly pipelineInThread?: IngestRun;
     /** The peer: DuckDB loading the same file with read_json (then one exact query). */
     readonly duckdb?: IngestRun;
+    /** The same pipeline into a fresh PostgreSQL database (the machine's server, loopback). */
+    readonly postgres?: IngestRun;
+    /** The same pipeline into a fresh MariaDB database (the machine's server, loopback). */
+    readonly mysql?: IngestRun;
   };
   readonly scale?: {
     readonly ingest: readonly ScaleIngestRow[];

@@ -15,6 +15,8 @@ export const UNCACHED_P99_TARGET_MS = 20;
 export const INGEST_RATIO_TARGET = 0.5;
 /** Ingestion into SQLite relative to DuckDB loading the same file (read_json): at least 2. */
 export const INGEST_VS_DUCKDB_TARGET = 2;
+/** Ingestion into PostgreSQL and into MariaDB relative to SQLite's of the same file: at least 0.7. */
+export const SERVER_DB_INGEST_RATIO_TARGET = 0.7;
 /** Peak memory of any ingestion, whatever the file size: under 512 MiB. */
 export const INGEST_MEMORY_TARGET_BYTES = 512 * 1024 * 1024;
 
@@ -57,6 +59,15 @@ export function checkTargets(report: Pick<BenchReport, 'getappinfo' | 'ingest' |
       measured: `${formatRatio(ratio)} (${formatCount(i.pipeline.eventsPerS)} vs ${formatCount(i.floor.eventsPerS)} events/s)`,
       met: ratio >= INGEST_RATIO_TARGET,
     });
+    for (const [name, run] of [['PostgreSQL', i.postgres], ['MariaDB', i.mysql]] as const) {
+      if (!run) continue;
+      const vs = run.eventsPerS / i.pipeline.eventsPerS;
+      checks.push({
+        target: `ingestion into ${name} ≥ ${formatRatio(SERVER_DB_INGEST_RATIO_TARGET)} of SQLite's`,
+        measured: `${formatRatio(vs)} (${formatCount(run.eventsPerS)} vs ${formatCount(i.pipeline.eventsPerS)} events/s)`,
+        met: vs >= SERVER_DB_INGEST_RATIO_TARGET,
+      });
+    }
     if (i.duckdb) {
       const vs = i.pipeline.eventsPerS / i.duckdb.eventsPerS;
       checks.push({
@@ -67,7 +78,7 @@ export function checkTargets(report: Pick<BenchReport, 'getappinfo' | 'ingest' |
     }
   }
   const measuredRuns = [
-    ...(i ? [i.pipeline] : []),
+    ...(i ? [i.pipeline, ...(i.postgres ? [i.postgres] : []), ...(i.mysql ? [i.mysql] : [])] : []),
     ...(report.scale?.ingest.filter((r) => !r.estimated).map((r) => r.pipeline) ?? []),
   ];
   if (measuredRuns.length) {

@@ -5,6 +5,7 @@ import { simulateEvents, writeNdjson } from '../src/simulate/index.js';
 import { addDays } from '../src/time/calendar-day.js';
 import { dayOfZone } from '../src/time/day-of.js';
 import { Child } from '../test/support/child.js';
+import { createTestDatabase } from '../test/support/test-databases.js';
 import { INGEST_NODE_FLAGS } from '../src/cli/heap-limit.js';
 import type { IngestRun } from './bench-report.js';
 
@@ -40,11 +41,12 @@ export async function writeEventsFile(path: string, events: number, seed = 1): P
 /**
  * One measurement in a fresh child process: `floor` reads the file and JSON.parses each line,
  * `readline-floor` does the same through node:readline, `pipeline` runs ingestStream into a new
- * SQLite file (parse, validate, aggregate, commit; `pipeline-in-thread` without its worker thread).
+ * SQLite file (parse, validate, aggregate, commit; `pipeline-in-thread` without its worker thread),
+ * or into the empty database at `dbUrl` when given.
  */
-export async function runIngest(mode: IngestRun['mode'], file: string, workDir: string, label: string, nodeFlags: readonly string[] = []): Promise<IngestRun> {
+export async function runIngest(mode: IngestRun['mode'], file: string, workDir: string, label: string, nodeFlags: readonly string[] = [], dbUrl?: string): Promise<IngestRun> {
   // A bare file path is the embedded database (store/database-url.ts).
-  const db = join(workDir, `ingest-${process.hrtime.bigint()}.db`);
+  const db = dbUrl ?? join(workDir, `ingest-${process.hrtime.bigint()}.db`);
   const pipeline = mode === 'pipeline' || mode === 'pipeline-in-thread';
   const args = pipeline ? [mode, file, db, String(INGEST_SDKAPPID), TIMEZONE] : [mode, file];
   // The pipeline runs with the node flags `imstats ingest` runs with (a capped heap).
@@ -58,6 +60,20 @@ export async function runIngest(mode: IngestRun['mode'], file: string, workDir: 
     return { label, mode, ...result };
   } finally {
     await child.exited;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+    if (dbUrl === undefined) for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+  }
+}
+
+/**
+ * runIngest's pipeline into a fresh database on the machine's PostgreSQL or MariaDB server
+ * (test/support's createTestDatabase: IMSTATS_TEST_POSTGRES_URL / IMSTATS_TEST_MYSQL_URL),
+ * dropped afterwards.
+ */
+export async function runIngestOnServer(kind: 'postgres' | 'mysql', file: string, workDir: string, label: string, nodeFlags: readonly string[] = []): Promise<IngestRun> {
+  const database = await createTestDatabase(kind);
+  try {
+    return await runIngest('pipeline', file, workDir, label, nodeFlags, database.url);
+  } finally {
+    await database.drop();
   }
 }

@@ -86,7 +86,7 @@ export function renderReport(report: BenchReport): string {
       `Ingestion: ${formatCount(i.pipeline.events)} simulated events, ${formatMB(i.pipeline.bytes)} of NDJSON, one child process per row; CPU in cores`,
       formatTable(
         [{ header: 'case' }, { header: 'events/s', align: 'right' }, { header: 'vs floor', align: 'right' }, { header: 'time', align: 'right' }, { header: 'peak RSS', align: 'right' }, { header: 'CPU', align: 'right' }],
-        [ingestRow(i.floor), ...(i.readlineFloor ? [ingestRow(i.readlineFloor, i.floor)] : []), ingestRow(i.pipeline, i.floor), ...(i.pipelineInThread ? [ingestRow(i.pipelineInThread, i.floor)] : []), ...(i.duckdb ? [ingestRow(i.duckdb, i.floor)] : [])],
+        [ingestRow(i.floor), ...(i.readlineFloor ? [ingestRow(i.readlineFloor, i.floor)] : []), ingestRow(i.pipeline, i.floor), ...(i.pipelineInThread ? [ingestRow(i.pipelineInThread, i.floor)] : []), ...(i.postgres ? [ingestRow(i.postgres, i.floor)] : []), ...(i.mysql ? [ingestRow(i.mysql, i.floor)] : []), ...(i.duckdb ? [ingestRow(i.duckdb, i.floor)] : [])],
       ),
     );
   }

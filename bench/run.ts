@@ -10,7 +10,7 @@ import { checkTargets } from './check-targets.js';
 import { benchGetAppInfo } from './getappinfo-bench.js';
 import { LOAD_GENERATOR } from './getappinfo-load.js';
 import { benchGetStats, getStatsTargets } from './getstats-bench.js';
-import { runIngest, writeEventsFile } from './ingest-bench.js';
+import { runIngest, runIngestOnServer, writeEventsFile } from './ingest-bench.js';
 import { renderReport } from './render-report.js';
 import { benchNats, renderNatsBench, type NatsBenchResult } from './nats-bench.js';
 import { replaceBenchSection } from './readme-section.js';
@@ -132,9 +132,19 @@ try {
     const readlineFloor = await runIngest('readline-floor', await eventsFile(plan.mainEvents), workDir, 'readline + JSON.parse each line', childFlags);
     log(`ingest: pipeline into SQLite in one thread, ${plan.mainEvents.toLocaleString('en-US')} events`);
     const pipelineInThread = await runIngest('pipeline-in-thread', await eventsFile(plan.mainEvents), workDir, 'ingestStream into SQLite, all in one thread (inThread)', childFlags);
+    const onServer: { postgres?: IngestRun; mysql?: IngestRun } = {};
+    for (const [kind, name] of [['postgres', 'PostgreSQL'], ['mysql', 'MariaDB']] as const) {
+      log(`ingest: pipeline into ${name}, ${plan.mainEvents.toLocaleString('en-US')} events`);
+      try {
+        onServer[kind] = await runIngestOnServer(kind, await eventsFile(plan.mainEvents), workDir, `ingestStream into ${name} (loopback)`, childFlags);
+      } catch (err) {
+        // The bench runs where the project's services run; a server that is down is said, not fatal.
+        notes.push(`${name} ingestion not measured: ${(err as Error).message}`);
+      }
+    }
     log(`ingest: DuckDB read_json load, ${plan.mainEvents.toLocaleString('en-US')} events`);
     const duckdb = await runIngest('duckdb', await eventsFile(plan.mainEvents), workDir, 'DuckDB: read_json into a table (peer; load only)', childFlags);
-    parts.ingest = { floor: main.floor, readlineFloor, pipeline: main.pipeline, pipelineInThread, duckdb };
+    parts.ingest = { floor: main.floor, readlineFloor, pipeline: main.pipeline, pipelineInThread, ...onServer, duckdb };
     notes.push(
       `DuckDB (@duckdb/node-api, in memory, its own threads on both cores) loads the same file with read_json; its row is the load alone. Then one exact query (per day: C2C messages, logins, distinct logged-in users, all events; not all 28 counted fields) took ${duckdb.querySeconds?.toFixed(2)} s; imstats answers from its aggregates in milliseconds.`,
     );
