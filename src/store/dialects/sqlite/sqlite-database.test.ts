@@ -1,6 +1,5 @@
 // The prepared-statement cache is bounded by the SQL it holds, not by a count: a statement's
-// native memory grows with its text and V8 cannot see it, so 256 multi-row inserts once held
-// about 100 MB outside the heap during a long ingest.
+// native memory grows with its text and V8 cannot see it (see STATEMENT_CACHE_CHARS).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
