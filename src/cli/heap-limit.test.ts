@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INGEST_NODE_FLAGS, missingNodeFlags } from './heap-limit.js';
 
-test('ingest asks for a capped heap unless the process already has one; other commands need nothing', () => {
+test('ingest asks for a capped heap unless the process was given heap sizes; other commands need nothing', () => {
   assert.deepEqual(missingNodeFlags(['ingest', 'file.ndjson'], []), INGEST_NODE_FLAGS);
   assert.deepEqual(missingNodeFlags(['ingest', '-'], ['--max-old-space-size=1024']), []);
+  assert.deepEqual(missingNodeFlags(['ingest', '-'], ['--max-semi-space-size=16']), []);
   assert.deepEqual(missingNodeFlags(['serve', '--demo'], []), []);
   assert.deepEqual(missingNodeFlags([], []), []);
 });

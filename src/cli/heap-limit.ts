@@ -1,14 +1,17 @@
 /**
  * `imstats ingest` runs with a capped V8 heap. Its live data is bounded (one batch, plus caches
  * with fixed caps), but V8 lets the heap grow far past the live data before it collects, so on a
- * long file the process would otherwise keep hundreds of megabytes it does not need.
+ * long file the process would otherwise keep hundreds of megabytes it does not need. The young
+ * generation is halved too (8 MB semi-spaces, not 16): each of the two threads' isolates keeps
+ * its young generation resident, and on a 1.43 M-user file the halving lowered peak RSS from 465
+ * to 399 MB over the same first minute of work, at no measurable cost in events per second.
  */
-export const INGEST_NODE_FLAGS: readonly string[] = ['--max-old-space-size=320'];
+export const INGEST_NODE_FLAGS: readonly string[] = ['--max-old-space-size=320', '--max-semi-space-size=8'];
 
-/** Node flags the given CLI arguments should run with that this process lacks, if any. */
+/** Node flags the given CLI arguments should run with that this process lacks, if any (none when it was given heap sizes of its own). */
 export function missingNodeFlags(args: readonly string[], execArgv: readonly string[]): readonly string[] {
   if (args[0] !== 'ingest') return [];
-  return execArgv.some((a) => a.startsWith('--max-old-space-size')) ? [] : INGEST_NODE_FLAGS;
+  return execArgv.some((a) => a.startsWith('--max-old-space-size') || a.startsWith('--max-semi-space-size')) ? [] : INGEST_NODE_FLAGS;
 }
 
 /** Set by bin/imstats.js in the environment of the process it re-runs: its own pid. */
