@@ -161,11 +161,6 @@ function decodeVarints(bytes: Uint8Array): Uint32Array {
 
 const NO_IDS = new Uint32Array(0);
 
-/** The union of a sorted set and candidate ids (any order, duplicates allowed), and how many were new. */
-export function unionIds(sorted: Uint32Array, candidates: Iterable<number>): { readonly ids: Uint32Array; readonly added: number } {
-  return unionSorted(sorted, Uint32Array.from(new Set(candidates)).sort());
-}
-
 /**
  * A stored set (either form; undefined: none yet) with candidate ids added (any order,
  * duplicates allowed): the bytes encodeIdSet gives for the union, and how many were new.
@@ -184,7 +179,6 @@ export function addToIdSet(bytes: Uint8Array | undefined, candidates: Iterable<n
   return { bytes: added === 0 && bytes !== undefined ? bytes : encodeIdSet(ids), added };
 }
 
-
 /**
  * addToIdSet of a bitmap-form set and sorted unique ids, when the union's bitmap is no longer
  * than its member count (encodeIdSet then picks the bitmap outright: the same bytes); undefined
@@ -193,14 +187,14 @@ export function addToIdSet(bytes: Uint8Array | undefined, candidates: Iterable<n
 function addToBitmap(bytes: Uint8Array, extra: Uint32Array): { readonly bytes: Uint8Array; readonly added: number } | undefined {
   const { first, bitsAt } = bitmapHeader(bytes);
   const last = first + bytes.length - bitsAt - 1;
-  let count = 0;
-  for (let i = bitsAt; i < bytes.length; i++) count += BITS_IN_BYTE[bytes[i]!]!;
   let added = 0;
   for (let i = 0; i < extra.length; i++) {
     const at = extra[i]! >>> 3;
     if (at < first || at > last || ((bytes[bitsAt + at - first]! >> (extra[i]! & 7)) & 1) === 0) added++;
   }
   if (added === 0) return { bytes, added };
+  let count = 0;
+  for (let i = bitsAt; i < bytes.length; i++) count += BITS_IN_BYTE[bytes[i]!]!;
   const lo = Math.min(first, extra[0]! >>> 3);
   const hi = Math.max(last, extra[extra.length - 1]! >>> 3);
   const length = BITMAP_MAGIC.length + varintLength(lo) + hi - lo + 1;
