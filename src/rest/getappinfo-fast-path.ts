@@ -3,8 +3,10 @@ import { createRequire } from 'node:module';
 import proxyAddr from '@fastify/proxy-addr';
 import { defaultWindow } from '../report/daily-report.js';
 import type { App } from '../store/apps-repo.js';
+import { dailyReportJson } from '../report/daily-report-json.js';
+import { answerAtVersion } from './answer-at-version.js';
 import { answerKey } from './answer-cache.js';
-import { ENVELOPE_CONTENT_TYPE } from './envelope.js';
+import { ENVELOPE_CONTENT_TYPE, SUCCESS_ENVELOPE_JSON } from './envelope.js';
 import { setPreReadBody } from './pre-read-body.js';
 import { queryParamsOf, userSigParam, type QueryParams } from './query-params.js';
 import type { RestContext } from './rest-context.js';
@@ -21,10 +23,15 @@ const parseQuery = (fromRouter('fast-querystring') as { parse: (query: string) =
 
 const EMPTY = Buffer.alloc(0);
 
-/** A call that passed every check, whose answer is held but due for a data-version check. */
-interface Held {
+/**
+ * A call that passed every check whose answer must first be read against the app's data version:
+ * held but due for a check, or not held and (`full`: every field of the default window) made here.
+ */
+interface Due {
   readonly app: App;
   readonly key: string;
+  readonly nowMs: number;
+  readonly full: boolean;
 }
 
 /** Query strings whose parameters are kept (queryParamsOf of the same string is always the same map). */
@@ -43,11 +50,13 @@ export interface GetAppInfoFastPathOptions {
 }
 
 /**
- * The hot route without Fastify's per-request machinery: a getappinfo call that will succeed
- * from the answer cache — every check passed at once (no promise), the default 30-day window (any
- * RequestField), an answer in the AnswerCache that is fresh or still matches the app's data
- * version — is answered here with the same bytes and headers Fastify sends. Every other call, error or unusual request goes to Fastify (`fallback`), which then runs
- * the whole route as before: the fast path answers only successes and never answers an error.
+ * The hot route without Fastify's per-request machinery: a getappinfo call that will succeed —
+ * every check passed at once (no promise), the default 30-day window — is answered here with the
+ * same bytes and headers Fastify sends, when its answer is in the AnswerCache (fresh, or still
+ * matching the app's data version; any RequestField) or is the full one (every field), which is
+ * then made here as the route makes it (answerAtVersion, dailyReportJson). Every other call,
+ * error or unusual request goes to Fastify (`fallback`), which then runs the whole route as
+ * before: the fast path answers only successes and never answers an error.
  *
  * It changes nothing before it knows it answers: the checks it runs are read-only (the brake is
  * read, not fed; a UserSig that verifies is cached, as Fastify would cache it); only then does it
@@ -99,7 +108,7 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
    * check passed and an answer is held that must first be checked against the app's data version;
    * undefined when Fastify must answer it.
    */
-  function answerNow(req: IncomingMessage, body: Buffer): Buffer | Held | undefined {
+  function answerNow(req: IncomingMessage, body: Buffer): Buffer | Due | undefined {
     const params = paramsOf(req.url!);
     const rawId = params.get('sdkappid')?.trim();
     const token = userSigParam(params);
@@ -139,7 +148,7 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
     }
     const key = fields === undefined ? defaultKeyOf(app, nowMs) : answerKey(defaultWindow(app, nowMs), fields);
     const answer = ctx.answers.fresh(app, key, nowMs);
-    if (answer === undefined) return ctx.answers.holds(app, key) ? { app, key } : undefined;
+    if (answer === undefined) return fields === undefined || ctx.answers.holds(app, key) ? { app, key, nowMs, full: fields === undefined } : undefined;
     return admitted(app) ? answer : undefined;
   }
 
@@ -162,13 +171,13 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
     const answer = answerNow(req, body);
     if (answer === undefined) return handOver();
     if (Buffer.isBuffer(answer)) return send(res, answer, startedAt);
-    // Held but not checked within the answer cache's TTL: the route would read the app's data
-    // version and serve the answer if it still stands; so does this, without Fastify. A changed
-    // version, a refused slot or a failed read goes to Fastify, which answers it whole.
-    ctx.stats.dataVersion(answer.app.sdkappid).then(
-      (version) => {
-        const current = ctx.answers.current(answer.app, answer.key, version, ctx.nowMs());
-        if (current !== undefined && admitted(answer.app)) send(res, current, startedAt);
+    // Due: the route would read the app's data version, serve the answer held for it or make the
+    // full answer (dailyReportJson); so does this, without Fastify. A subset of fields not held, a
+    // refused slot or a failed read goes to Fastify, which answers it whole.
+    const due = answer;
+    answerAtVersion(ctx, due.app, due.key, due.nowMs, due.full ? () => dailyReportJson(ctx.stats, due.app, defaultWindow(due.app, due.nowMs), SUCCESS_ENVELOPE_JSON) : undefined).then(
+      (body) => {
+        if (body !== undefined && admitted(due.app)) send(res, body, startedAt);
         else handOver();
       },
       () => handOver(),

@@ -5,6 +5,7 @@ import { dailyReportJson } from '../../report/daily-report-json.js';
 import type { App } from '../../store/apps-repo.js';
 import { addDays } from '../../time/calendar-day.js';
 import { answerKey } from '../answer-cache.js';
+import { answerAtVersion } from '../answer-at-version.js';
 import { callerOf, requireUserSig } from '../authenticate.js';
 import { ApiError } from '../error-codes.js';
 import { SUCCESS_ENVELOPE_JSON, successEnvelope } from '../envelope.js';
@@ -36,15 +37,13 @@ export const getAppInfoRoute: RestRoute = async (fastify, ctx) => {
   });
 
   async function answer(app: App, key: string, asked: GetAppInfoRequest, range: DayRange, nowMs: number, reply: FastifyReply): Promise<FastifyReply> {
-    const version = await ctx.stats.dataVersion(app.sdkappid);
-    const current = ctx.answers.current(app, key, version, nowMs);
-    if (current) return reply.send(current);
     const fields = asked.fields;
     // The full answer is written from the database's JSON texts of its rows: the same bytes as the schema's serializer, for less.
-    const body = fields
-      ? Buffer.from(reply.serialize(successEnvelope((await dailyReport(ctx.stats, app, range)).map((day) => pick(day, fields)))) as string)
-      : await dailyReportJson(ctx.stats, app, range, SUCCESS_ENVELOPE_JSON);
-    ctx.answers.store(app, key, version, body, nowMs);
+    const body = await answerAtVersion(ctx, app, key, nowMs, async () =>
+      fields
+        ? Buffer.from(reply.serialize(successEnvelope((await dailyReport(ctx.stats, app, range)).map((day) => pick(day, fields)))) as string)
+        : await dailyReportJson(ctx.stats, app, range, SUCCESS_ENVELOPE_JSON),
+    );
     return reply.send(body);
   }
 };
