@@ -3,7 +3,7 @@ import { DERIVED_SUMS, FIELDS, NET_FIELDS, isDerivedSum, type NetField } from '.
 import type { App } from '../store/apps-repo.js';
 import { READ_COUNTED, type StatsRepo } from '../store/stats-repo.js';
 import { StoreError, toNumber } from '../store/store-error.js';
-import { addDays, type CalendarDay } from '../time/calendar-day.js';
+import { dayRange, type CalendarDay } from '../time/calendar-day.js';
 import { dayOfZone } from '../time/day-of.js';
 import type { DayRange } from './daily-report.js';
 
@@ -107,7 +107,7 @@ export async function dailyReportJson(stats: StatsRepo, app: App, range: DayRang
   const net = NET_FIELDS.map((f) => baseline[f] + stored.netBefore[f]);
   const appFields = appJsonOf(app);
   const days: string[] = [];
-  for (let day = range.from > firstDay ? range.from : firstDay; day <= range.to; day = addDays(day, 1)) {
+  for (const day of dayRange(range.from > firstDay ? range.from : firstDay, range.to)) {
     const text = texts.get(day);
     const parts = text === undefined ? ZERO_PARTS : partsOf(text);
     for (let i = 0; i < net.length; i++) net[i]! += +parts[NET_INDEX[i]!]!;

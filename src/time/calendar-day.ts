@@ -40,9 +40,28 @@ export function weekday(day: CalendarDay): number {
   return new Date(toUtcMs(day)).getUTCDay();
 }
 
-/** Days from `from` to `to` inclusive, oldest first. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * Days from `from` to `to` inclusive, oldest first. Counted on the calendar (day, month, year
+ * carried by hand) rather than through addDays and a Date per day: a getappinfo answer lists 30.
+ */
 export function dayRange(from: CalendarDay, to: CalendarDay): CalendarDay[] {
   const out: CalendarDay[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(4, 6));
+  let d = Number(from.slice(6, 8));
+  for (let day = from; day <= to; day = `${y}${twoDigits(m)}${twoDigits(d)}`) {
+    out.push(day);
+    if (++d > (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m - 1]!)) {
+      d = 1;
+      if (++m > 12) {
+        m = 1;
+        y++;
+      }
+    }
+  }
   return out;
 }
