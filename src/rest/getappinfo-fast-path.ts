@@ -104,8 +104,8 @@ export function getAppInfoFastPath(options: GetAppInfoFastPathOptions): (req: In
   };
 
   /**
-   * What this call gets: the fresh cached answer (its frequency slot taken); a Held when every
-   * check passed and an answer is held that must first be checked against the app's data version;
+   * What this call gets: the fresh cached answer (its frequency slot taken); a Due when every
+   * check passed and the answer, held or full, must first be read against the app's data version;
    * undefined when Fastify must answer it.
    */
   function answerNow(req: IncomingMessage, body: Buffer): Buffer | Due | undefined {
