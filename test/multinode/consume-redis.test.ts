@@ -46,7 +46,8 @@ for (const kind of testDatabaseKinds()) {
         startNode('node without redis', long),
       ]);
       children.push(shared!.child, alone!.child);
-      assert.deepEqual(await Promise.all([shared!, alone!].map(logins)), ['0', '0'], 'answers made (and cached) before any event');
+      // Asked twice: an answer is kept from the second time its question is asked.
+      for (let round = 0; round < 2; round++) assert.deepEqual(await Promise.all([shared!, alone!].map(logins)), ['0', '0'], 'answers made (and kept) before any event');
 
       listener.on('message', (_channel: string, message: string) => heard.push(JSON.parse(message)));
       await listener.subscribe(`${prefix}changes`);

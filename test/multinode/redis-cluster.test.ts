@@ -99,7 +99,8 @@ for (const kind of testDatabaseKinds()) {
       const answer = await call(getAppInfoUrl(n.url, APP, OLD_KEY), 0, {}, JSON.stringify({ RequestField: ['LoginTimes'] }));
       return (JSON.parse(answer.body) as { Result: { LoginTimes: string }[] }).Result[0]!.LoginTimes;
     };
-    assert.deepEqual(await Promise.all([b!, alone!].map(logins)), ['0', '0'], 'answers made (and cached) before the batch');
+    // Asked twice: an answer is kept from the second time its question is asked.
+    for (let round = 0; round < 2; round++) assert.deepEqual(await Promise.all([b!, alone!].map(logins)), ['0', '0'], 'answers made (and kept) before the batch');
     const yesterday = Date.now() - 86_400_000;
     const events = ['alice', 'bob', 'carol'].map((user) => JSON.stringify({ type: 'user.login', time: yesterday, user })).join('\n');
     const ingestUrl = getAppInfoUrl(a!.url, APP, OLD_KEY).replace('/openconfigsvr/getappinfo', '/imstats/ingest');
