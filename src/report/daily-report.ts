@@ -1,7 +1,7 @@
 import { NET_FIELDS, zeroCounters, type Counters, type FieldName } from '../catalog/fields.js';
 import type { App } from '../store/apps-repo.js';
 import type { StatsRepo } from '../store/stats-repo.js';
-import { addDays, type CalendarDay } from '../time/calendar-day.js';
+import { addDays, dayRange, type CalendarDay } from '../time/calendar-day.js';
 import { dayOfZone } from '../time/day-of.js';
 import { compileCountedRecord } from '../catalog/compile-record.js';
 
@@ -41,7 +41,7 @@ export async function dailyReport(stats: StatsRepo, app: App, range: DayRange): 
     GroupAllGroupNum: app.groupBaseline + stored.netBefore.GroupAllGroupNum,
   };
   const days: DayReport[] = [];
-  for (let day = range.from > firstDay ? range.from : firstDay; day <= range.to; day = addDays(day, 1)) {
+  for (const day of dayRange(range.from > firstDay ? range.from : firstDay, range.to)) {
     const counters: Counters = stored.buckets.get(day) ?? zeroCounters();
     for (const f of NET_FIELDS) {
       running[f] += counters[f];
