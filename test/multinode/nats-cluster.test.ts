@@ -186,7 +186,7 @@ for (const kind of testDatabaseKinds()) {
       t.diagnostic(`${kind}: NATS stopped with ${before.lag} of ${messages} messages still to apply`);
       assert.ok(before.lag > 0, 'the outage came mid-stream');
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      assert.ok(consumers.every((c) => c.running), 'the consumers keep running without NATS');
+      assert.ok(consumers.every((c) => c.running), `the consumers keep running without NATS${consumers.filter((c) => !c.running).map((c) => `; a consumer ended: ${c.stderr.slice(-2000)}`).join('')}`);
       await nats.start();
       await waitUntil('the stream applied after the outage', async () => {
         const s = await streamLag(ts.stream, 'imstats', nats.url).catch(() => undefined);
