@@ -159,7 +159,9 @@ export function reduceStateful(events: readonly StatefulInput[], state: AppState
   const { dayOf } = options;
   let presenceHour = state.presenceClock > 0 ? dayOf.hour(state.presenceClock) : '';
   const isOnline = (user: string) => (state.sessions.get(user)?.size ?? 0) > 0;
-  const groupPresence = new GroupPresence(state);
+  const movers = new Set<string>();
+  for (const e of events) if (e.type === 'user.login' || e.type === 'user.logout') movers.add(e.user);
+  const groupPresence = new GroupPresence(state, movers);
   /** Replaces a group's members, keeping the online counts in step. */
   const setMembers = (group: string, members: Iterable<string>) => {
     for (const m of state.members.get(group) ?? []) groupPresence.left(group, m);
