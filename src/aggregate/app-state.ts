@@ -52,18 +52,19 @@ export interface StateChanges {
   readonly membersRemoved: Array<readonly [group: string, user: string]>;
 }
 
-function copyMapOfSets(m: Map<string, Set<string>>): Map<string, Set<string>> {
-  return new Map([...m].map(([k, v]) => [k, new Set(v)]));
-}
-
+/**
+ * A copy of `s` to reduce into, leaving `s` as it was. The sets inside `sessions` and `members`
+ * are shared with `s`, not copied (a batch of a big app loads hundreds of thousands of them and
+ * changes a few): reduceStateful replaces a set with a copy of its own before changing it.
+ */
 export function cloneState(s: AppState): AppState {
   return {
     ...s,
     platformOnline: new Map(s.platformOnline),
-    sessions: copyMapOfSets(s.sessions),
+    sessions: new Map(s.sessions),
     registered: new Set(s.registered),
     groups: new Set(s.groups),
-    members: copyMapOfSets(s.members),
+    members: new Map(s.members),
   };
 }
 
@@ -79,13 +80,19 @@ function diffMapOfSets(
   removed: Array<readonly [string, string]>,
 ): void {
   const empty = new Set<string>();
-  for (const key of new Set([...before.keys(), ...after.keys()])) {
-    const a: string[] = [];
-    const r: string[] = [];
-    diffSets(before.get(key) ?? empty, after.get(key) ?? empty, a, r);
-    for (const x of a) added.push([key, x]);
-    for (const x of r) removed.push([key, x]);
+  const diffKey = (key: string, b: Set<string>, a: Set<string>) => {
+    const plus: string[] = [];
+    const minus: string[] = [];
+    diffSets(b, a, plus, minus);
+    for (const x of plus) added.push([key, x]);
+    for (const x of minus) removed.push([key, x]);
+  };
+  // A set still shared with `before` (see cloneState) is unchanged.
+  for (const [key, a] of after) {
+    const b = before.get(key);
+    if (a !== b) diffKey(key, b ?? empty, a);
   }
+  for (const [key, b] of before) if (!after.has(key)) diffKey(key, b, empty);
 }
 
 /** The rows that turn `before` into `after`. */

@@ -162,6 +162,16 @@ export function reduceStateful(events: readonly StatefulInput[], state: AppState
   const movers = new Set<string>();
   for (const e of events) if (e.type === 'user.login' || e.type === 'user.logout') movers.add(e.user);
   const groupPresence = new GroupPresence(state, movers);
+  /** Sets this reduction made; any other set in `state` may be shared (cloneState) and is copied before it changes. */
+  const own = new Set<Set<string>>();
+  const changeable = (map: Map<string, Set<string>>, key: string): Set<string> => {
+    let set = map.get(key);
+    if (!set || !own.has(set)) {
+      map.set(key, (set = new Set(set)));
+      own.add(set);
+    }
+    return set;
+  };
   /** Replaces a group's members, keeping the online counts in step. */
   const setMembers = (group: string, members: Iterable<string>) => {
     for (const m of state.members.get(group) ?? []) groupPresence.left(group, m);
@@ -171,6 +181,7 @@ export function reduceStateful(events: readonly StatefulInput[], state: AppState
       next.add(m);
       groupPresence.joined(group, m);
     }
+    own.add(next);
     if (next.size > 0) state.members.set(group, next);
   };
   /** True when another of the user's live platforms has the same breakdown value. */
@@ -224,24 +235,23 @@ export function reduceStateful(events: readonly StatefulInput[], state: AppState
       case 'user.login': {
         if (!live) break;
         const dim = platformDim(e.platform);
-        let platforms = state.sessions.get(e.user);
-        if (!platforms) state.sessions.set(e.user, (platforms = new Set()));
-        if (platforms.size === 0) {
+        const platforms = state.sessions.get(e.user);
+        if (!platforms || platforms.size === 0) {
           state.onlineUsers++;
           groupPresence.userPresence(e.user, 1);
         }
         // A login on a platform already online replaces that session: still one.
-        if (!platforms.has(e.platform)) {
-          if (!otherOnSameValue(platforms, e.platform)) bumpPlatform(e.platform, 1);
-          platforms.add(e.platform);
+        if (!platforms?.has(e.platform)) {
+          if (!platforms || !otherOnSameValue(platforms, e.platform)) bumpPlatform(e.platform, 1);
+          changeable(state.sessions, e.user).add(e.platform);
         }
         tally.peak(hour, 'MaxOnlineNum', state.onlineUsers);
         tally.peak(hour, 'MaxOnlineNum', state.platformOnline.get(platformValue(e.platform))!, dim);
         break;
       }
       case 'user.logout': {
-        const platforms = state.sessions.get(e.user);
-        if (!live || !platforms?.has(e.platform)) break;
+        if (!live || !state.sessions.get(e.user)?.has(e.platform)) break;
+        const platforms = changeable(state.sessions, e.user);
         platforms.delete(e.platform);
         if (!otherOnSameValue(platforms, e.platform)) bumpPlatform(e.platform, -1);
         if (platforms.size === 0) {
@@ -290,17 +300,17 @@ export function reduceStateful(events: readonly StatefulInput[], state: AppState
         tally.add(hour, 'GroupDestroyGroupNum');
         tally.add(hour, 'GroupAllGroupNum', -1);
         break;
-      case 'group.join': {
-        let members = state.members.get(e.group);
-        if (!members) state.members.set(e.group, (members = new Set()));
-        if (!members.has(e.user)) {
-          members.add(e.user);
+      case 'group.join':
+        if (!state.members.get(e.group)?.has(e.user)) {
+          changeable(state.members, e.group).add(e.user);
           groupPresence.joined(e.group, e.user);
         }
         break;
-      }
       case 'group.quit':
-        if (state.members.get(e.group)?.delete(e.user)) groupPresence.left(e.group, e.user);
+        if (state.members.get(e.group)?.has(e.user)) {
+          changeable(state.members, e.group).delete(e.user);
+          groupPresence.left(e.group, e.user);
+        }
         break;
       default:
         // Counted by tallyStateless, or a clock mark: only the clock moved.

@@ -142,12 +142,9 @@ class SqlBatchTransaction implements BatchTransaction {
     for (const g of memberGroups) loaded.members.set(g, new Set());
     await this.#loadIn(sdkappid, 'group_members', 'group_id', memberGroups, count, (r) => loaded.members.get(r.group_id!)!.add(r.user_id!));
     const members = new Map<string, Set<string>>();
-    const sessionUsers = new Set(needs.sessionUsers);
     for (const g of needs.memberGroups) {
       const users = loaded.members.get(g) ?? known.members.get(g)!;
-      if (users.size === 0) continue;
-      members.set(g, users);
-      for (const u of users) sessionUsers.add(u);
+      if (users.size > 0) members.set(g, users);
     }
 
     const addSession = (r: { user_id: string; platform: string }) => {
@@ -155,23 +152,32 @@ class SqlBatchTransaction implements BatchTransaction {
       if (!set) loaded.sessions.set(r.user_id, (set = new Set()));
       set.add(r.platform);
     };
-    if (needs.allSessions && !known.allSessions) {
-      count([]);
-      loaded.allSessions = true;
-      (await tx.selectFrom('sessions').select(['user_id', 'platform']).where('sdkappid', '=', sdkappid).execute()).forEach(addSession);
-    } else if (!known.allSessions) {
-      const users = [...sessionUsers].filter((u) => !known.sessions.has(u));
-      for (const u of users) loaded.sessions.set(u, new Set());
-      await this.#loadIn(sdkappid, 'sessions', 'user_id', users, count, (r) => addSession(r as { user_id: string; platform: string }));
-    }
     const sessions = new Map<string, Set<string>>();
     if (needs.allSessions) {
+      if (!known.allSessions) {
+        count([]);
+        loaded.allSessions = true;
+        (await tx.selectFrom('sessions').select(['user_id', 'platform']).where('sdkappid', '=', sdkappid).execute()).forEach(addSession);
+      }
       for (const [user, platforms] of loaded.allSessions ? loaded.sessions : known.sessions) if (platforms.size > 0) sessions.set(user, platforms);
     } else {
-      for (const user of sessionUsers) {
+      // The users whose sessions matter: the batch's own and every member of its groups (a
+      // member's presence counts in the group's deliveries), each visited where it is listed
+      // rather than gathered into one set first (a big app's batch names hundreds of thousands).
+      if (!known.allSessions) {
+        const unknown = new Set<string>();
+        for (const u of needs.sessionUsers) if (!known.sessions.has(u)) unknown.add(u);
+        for (const users of members.values()) for (const u of users) if (!known.sessions.has(u)) unknown.add(u);
+        const users = [...unknown];
+        for (const u of users) loaded.sessions.set(u, new Set());
+        await this.#loadIn(sdkappid, 'sessions', 'user_id', users, count, (r) => addSession(r as { user_id: string; platform: string }));
+      }
+      const take = (user: string) => {
         const platforms = loaded.sessions.get(user) ?? known.sessions.get(user);
         if (platforms && platforms.size > 0) sessions.set(user, platforms);
-      }
+      };
+      for (const u of needs.sessionUsers) take(u);
+      for (const users of members.values()) for (const u of users) take(u);
     }
     const pick = (ids: Set<string>, facts: (id: string) => boolean | undefined) => new Set([...ids].filter(facts));
     this.pending.set(sdkappid, { version, known, loaded, changes: undefined, nextMemberId: toNumber(row.next_member_id, 'app_state.next_member_id') });
